@@ -1,0 +1,130 @@
+"""The validate stage: raw bytes from any producer -> a normalised ``Article`` or a rejection.
+
+Every failure is returned as data (a ``Rejection``), never raised, so the agent can dead-letter
+it with the original payload and keep going.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import ValidationError
+
+from app.domain.language import guess_language
+from app.domain.text import normalize_whitespace, strip_html
+from schemas import Article, DeadLetterReason, RawArticle
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why a message cannot become an article."""
+
+    error_type: DeadLetterReason
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationLimits:
+    """The bounds an article must respect."""
+
+    max_bytes: int
+    max_future_skew: timedelta
+    default_language: str
+
+
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+def validate_article(payload: bytes, limits: ValidationLimits, now: datetime) -> Article | Rejection:
+    """Parse, validate and normalise one raw message."""
+    if len(payload) > limits.max_bytes:
+        return Rejection(
+            "too_large", f"message is {len(payload)} bytes; the limit is {limits.max_bytes}"
+        )
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejection("invalid_utf8", f"payload is not valid UTF-8: {exc.reason} at {exc.start}")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Rejection("malformed_json", f"payload is not JSON: {exc.msg} at char {exc.pos}")
+    if not isinstance(document, dict):
+        return Rejection(
+            "not_an_object", f"expected a JSON object, got {type(document).__name__}"
+        )
+    try:
+        raw = RawArticle.model_validate(document)
+    except ValidationError as exc:
+        return Rejection("schema_violation", _describe(exc))
+    return normalize(raw, limits, now)
+
+
+def normalize(raw: RawArticle, limits: ValidationLimits, now: datetime) -> Article | Rejection:
+    """Turn a schema-valid ``RawArticle`` into an ``Article``, or say why it is unusable."""
+    url = raw.url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return Rejection("invalid_url", f"url must be an absolute http(s) URL, got {url[:200]!r}")
+    body = normalize_whitespace(strip_html(raw.body or raw.text or ""))
+    title = normalize_whitespace(strip_html(raw.title)).replace("\n", " ")
+    if not body:
+        return Rejection("empty_body", "the article has no body text (fields 'body' or 'text')")
+    published = raw.published_at
+    published = (
+        published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
+    )
+    if published - now > limits.max_future_skew:
+        return Rejection(
+            "future_timestamp",
+            f"published_at {published.isoformat()} is more than "
+            f"{limits.max_future_skew} after now ({now.isoformat()})",
+        )
+    language = (raw.language or "").strip().lower()[:2] or (
+        guess_language(body) or limits.default_language
+    )
+    return Article(
+        article_id=raw.id.strip() if raw.id and raw.id.strip() else article_id_for(url),
+        url=url,
+        title=title,
+        body=body,
+        published_at=published,
+        ingested_at=now,
+        source=raw.source or None,
+        language=language,
+        authors=[a.strip() for a in raw.authors if a.strip()],
+        section=raw.section or None,
+    )
+
+
+def article_id_for(url: str) -> str:
+    """A stable id from the URL, so the same story re-sent by a producer keeps its id.
+
+    The URL is normalised first: scheme and host lower-cased, default ports, fragments and
+    tracking parameters dropped, query parameters sorted, trailing slash removed.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING_PARAMS)
+    )
+    path = parts.path.rstrip("/") or "/"
+    canonical = urlunsplit(("https", host, path, urlencode(query), ""))
+    return "url-" + hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors(include_url=False)[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "(document)"
+        problems.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - len(problems)
+    return "; ".join(problems) + (f"; and {more} more" if more > 0 else "")

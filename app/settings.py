@@ -1,0 +1,116 @@
+"""The one settings class. Every knob is an environment variable ``BRINKWATCH_<NAME>``;
+nested groups use ``__`` (e.g. ``BRINKWATCH_TOPICS__ALERTS``). ``.env.example`` lists them all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas.alert import SeverityLevel
+
+
+class TopicNames(BaseModel):
+    """Kafka topic names, declared once here."""
+
+    raw: str = Field(default="articles.raw", description="Input: articles as JSON from producers.")
+    valid: str = Field(default="articles.valid", description="Validated, normalised articles.")
+    tagged: str = Field(default="articles.tagged", description="Articles with topics and actors.")
+    alerts: str = Field(default="alerts.escalation", description="Escalation alerts.")
+    dlq: str = Field(default="articles.dlq", description="Dead letters from every stage.")
+
+
+class LocalBroker(BaseModel):
+    """The local Apache Kafka broker that ``brinkwatch kafka start`` runs (KRaft, one node)."""
+
+    kafka_version: str = Field(default="4.1.1", description="Apache Kafka release from Maven.")
+    port: int = Field(default=19092, description="PLAINTEXT port on 127.0.0.1.")
+    controller_port: int = Field(default=19093, description="KRaft controller port.")
+    home: Path = Field(
+        default=Path.home() / ".cache" / "brinkwatch" / "kafka",
+        description="Cache for jars, data and logs (outside the repository).",
+    )
+    heap: str = Field(default="512m", description="Broker JVM max heap.")
+    start_timeout_s: float = Field(default=120.0, description="How long to wait for readiness.")
+
+
+class Settings(BaseSettings):
+    """brinkwatch configuration, read from the environment (and ``.env`` if present)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRINKWATCH_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+    )
+
+    # --- Kafka connection -------------------------------------------------------------------
+    bootstrap_servers: str | None = Field(
+        default=None,
+        description="Comma-separated host:port list. Unset: use the local broker "
+        "(127.0.0.1:<local_broker.port>).",
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = Field(default=None, description="CA bundle for SSL/SASL_SSL.")
+    ssl_certfile: Path | None = Field(default=None, description="Client certificate (mTLS).")
+    ssl_keyfile: Path | None = Field(default=None, description="Client key (mTLS).")
+    local_broker: LocalBroker = Field(default_factory=LocalBroker)
+
+    # --- Topology -----------------------------------------------------------------------------
+    app_id: str = Field(default="brinkwatch", description="Faust app id = consumer group prefix.")
+    topics: TopicNames = Field(default_factory=TopicNames)
+    partitions: int = Field(default=3, ge=1, description="Partitions for the topics we create.")
+    replication_factor: int = Field(default=1, ge=1, description="Replication of our topics.")
+
+    # --- Validation ---------------------------------------------------------------------------
+    max_article_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Larger raw messages are dead-lettered."
+    )
+    max_future_skew_s: float = Field(
+        default=86_400.0, description="published_at further than this in the future is rejected."
+    )
+    default_language: str = Field(default="en", description="When detection is inconclusive.")
+
+    # --- Detection ----------------------------------------------------------------------------
+    alert_min_level: SeverityLevel = Field(
+        default="medium", description="Articles at or above this severity level raise alerts."
+    )
+    rules_path: Path | None = Field(
+        default=None,
+        description="Operator's own rules YAML; unset uses the rules shipped in the package.",
+    )
+
+    # --- Worker and web -----------------------------------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="Dashboard/metrics bind address.")
+    web_port: int = Field(default=6066, description="Dashboard/metrics port.")
+    data_dir: Path = Field(
+        default=Path(".brinkwatch"), description="Faust worker state (tables, offsets cache)."
+    )
+    max_poll_records: int = Field(default=500, ge=1, description="Records per consumer poll.")
+    producer_linger_ms: int = Field(default=5, ge=0, description="Producer batching delay.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    def kafka_bootstrap(self) -> str:
+        """The bootstrap servers to use: configured ones, else the local broker."""
+        if self.bootstrap_servers:
+            return self.bootstrap_servers
+        return f"127.0.0.1:{self.local_broker.port}"
+
+    @property
+    def uses_local_broker(self) -> bool:
+        """True when no external cluster is configured, so ``kafka start`` should run one."""
+        return not self.bootstrap_servers
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, built once per process."""
+    return Settings()

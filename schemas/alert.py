@@ -1,0 +1,75 @@
+"""The escalation alert contract, published on the alert topic."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from schemas.article import TextField, TopicTag
+from schemas.version import SCHEMA_VERSION
+
+SeverityLevel = Literal["low", "medium", "high", "critical"]
+
+
+class Evidence(BaseModel):
+    """One matched phrase that supports a category, with where it was found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str = Field(description="Id of the rule that matched, from the rules file.")
+    phrase: str = Field(description="The matched text exactly as it appears in the article.")
+    field: TextField = Field(description="Which text the offsets refer to.")
+    start: int = Field(ge=0, description="Start offset (characters) in that field.")
+    end: int = Field(ge=0, description="End offset (exclusive) in that field.")
+    sentence: str = Field(description="The sentence around the match (trimmed to ~300 chars).")
+
+
+class AlertCategory(BaseModel):
+    """An escalation category found in the article, aligned with CAMEO and PLOVER."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: str = Field(description="brinkwatch category, e.g. 'reduce_relations'.")
+    cameo_code: str = Field(description="Most specific CAMEO code of the best match, e.g. '161'.")
+    plover_type: str = Field(description="PLOVER event type, e.g. 'REDUCE_RELATIONS'.")
+    quad_class: Literal[3, 4] = Field(description="3 = verbal conflict, 4 = material conflict.")
+    goldstein: float = Field(ge=-10.0, le=10.0, description="Goldstein weight of the code.")
+    evidence: list[Evidence] = Field(description="Every phrase that supports this category.")
+
+
+class Dyad(BaseModel):
+    """Who acts against whom, when the text says so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(description="ISO 3166-1 alpha-3 code of the acting side.")
+    target: str | None = Field(default=None, description="ISO alpha-3 code of the target side.")
+
+
+class EscalationAlert(BaseModel):
+    """An explained escalation alert for one article."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Contract version.")
+    alert_id: str = Field(
+        description="Deterministic id: the same article under the same rule set gives the same "
+        "id, so consumers can de-duplicate redeliveries."
+    )
+    article_id: str = Field(description="Id of the article that raised the alert.")
+    url: str = Field(description="Article URL.")
+    title: str = Field(description="Article headline.")
+    source: str | None = Field(default=None, description="Outlet or feed name.")
+    published_at: AwareDatetime = Field(description="Article publication time (UTC).")
+    ingested_at: AwareDatetime = Field(description="When brinkwatch validated the article.")
+    detected_at: AwareDatetime = Field(description="When the alert was produced (UTC).")
+    severity: float = Field(
+        ge=0.0, le=10.0, description="0-10, from the Goldstein weights of the matched codes."
+    )
+    severity_level: SeverityLevel = Field(description="Severity band for paging and filters.")
+    categories: list[AlertCategory] = Field(description="Categories found, most severe first.")
+    actors: list[str] = Field(description="ISO alpha-3 codes of the actors in the article.")
+    dyad: Dyad | None = Field(default=None, description="Source -> target, when the text allows.")
+    topics: list[TopicTag] = Field(default_factory=list, description="The article's top topics.")
+    rules_version: str = Field(description="Name and version of the rule set that matched.")

@@ -1,0 +1,43 @@
+"""The dead-letter contract: what failed, why, and the original bytes, so nothing is lost."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from schemas.version import SCHEMA_VERSION
+
+Stage = Literal["validate", "tag", "detect"]
+DeadLetterReason = Literal[
+    "too_large",
+    "invalid_utf8",
+    "malformed_json",
+    "not_an_object",
+    "schema_violation",
+    "empty_body",
+    "future_timestamp",
+    "invalid_url",
+    "processing_error",
+]
+
+
+class DeadLetter(BaseModel):
+    """A message brinkwatch could not process, with everything needed to replay it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Contract version.")
+    stage: Stage = Field(description="Pipeline stage that rejected the message.")
+    error_type: DeadLetterReason = Field(description="Machine-readable reason, for counting.")
+    reason: str = Field(description="Readable explanation of what is wrong.")
+    payload_base64: str = Field(description="The original message value, byte for byte.")
+    payload_preview: str = Field(
+        description="The start of the payload decoded leniently, for humans (max 500 chars)."
+    )
+    payload_size: int = Field(ge=0, description="Size of the original payload in bytes.")
+    key_base64: str | None = Field(default=None, description="The original message key.")
+    source_topic: str = Field(description="Topic the message was read from.")
+    source_partition: int = Field(description="Partition it was read from.")
+    source_offset: int = Field(description="Offset it was read from.")
+    failed_at: AwareDatetime = Field(description="When it was dead-lettered (UTC).")
