@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     topics: TopicNames = Field(default_factory=TopicNames)
     partitions: int = Field(default=3, ge=1, description="Partitions for the topics we create.")
     replication_factor: int = Field(default=1, ge=1, description="Replication of our topics.")
+    topology: Literal["staged", "fused"] = Field(
+        default="staged",
+        description="staged: one agent per stage, each consuming the previous stage's topic. "
+        "fused: one agent runs all stages on the raw topic and publishes the same topics.",
+    )
 
     # --- Validation ---------------------------------------------------------------------------
     max_article_bytes: int = Field(

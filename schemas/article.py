@@ -50,7 +50,8 @@ class Article(BaseModel):
     body: str = Field(description="Plain text body: HTML stripped, whitespace-normalised.")
     published_at: AwareDatetime = Field(description="Publication time in UTC.")
     ingested_at: AwareDatetime = Field(
-        description="When brinkwatch validated the article (UTC); the start of its latency."
+        description="When the article entered brinkwatch (UTC): the Kafka timestamp of its raw "
+        "message, capped at validation time. End-to-end latency is measured from here."
     )
     source: str | None = Field(default=None, description="Outlet or feed name.")
     language: str = Field(description="ISO 639-1 code: given by the producer or detected.")

@@ -63,9 +63,11 @@ class Pipeline:
             alert_min_level=settings.alert_min_level,
         )
 
-    def validate(self, payload: bytes, now: datetime) -> Article | Rejection:
+    def validate(
+        self, payload: bytes, now: datetime, ingested_at: datetime | None = None
+    ) -> Article | Rejection:
         """Stage 1: raw bytes -> normalised article, or why not."""
-        return validate_article(payload, self.limits, now)
+        return validate_article(payload, self.limits, now, ingested_at)
 
     def tag(self, article: Article) -> TaggedArticle:
         """Stage 2: add IPTC topics and country actors."""
@@ -73,7 +75,9 @@ class Pipeline:
         actors = self.actor_recognizer.find(article.title, article.body)
         return TaggedArticle(**dict(article), topics=topics, actors=actors)
 
-    def detect(self, tagged: TaggedArticle, now: datetime) -> tuple[Detection | None, EscalationAlert | None]:
+    def detect(
+        self, tagged: TaggedArticle, now: datetime
+    ) -> tuple[Detection | None, EscalationAlert | None]:
         """Stage 3: escalation detection; an alert when severity reaches the threshold."""
         detection = self.detector.detect(tagged)
         if detection is None or not detection.reaches(self.alert_min_level):

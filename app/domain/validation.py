@@ -39,8 +39,14 @@ class ValidationLimits:
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
 
-def validate_article(payload: bytes, limits: ValidationLimits, now: datetime) -> Article | Rejection:
-    """Parse, validate and normalise one raw message."""
+def validate_article(
+    payload: bytes, limits: ValidationLimits, now: datetime, ingested_at: datetime | None = None
+) -> Article | Rejection:
+    """Parse, validate and normalise one raw message.
+
+    ``ingested_at`` is when the message entered brinkwatch (its Kafka timestamp); ``now`` by
+    default.
+    """
     if len(payload) > limits.max_bytes:
         return Rejection(
             "too_large", f"message is {len(payload)} bytes; the limit is {limits.max_bytes}"
@@ -54,17 +60,17 @@ def validate_article(payload: bytes, limits: ValidationLimits, now: datetime) ->
     except json.JSONDecodeError as exc:
         return Rejection("malformed_json", f"payload is not JSON: {exc.msg} at char {exc.pos}")
     if not isinstance(document, dict):
-        return Rejection(
-            "not_an_object", f"expected a JSON object, got {type(document).__name__}"
-        )
+        return Rejection("not_an_object", f"expected a JSON object, got {type(document).__name__}")
     try:
         raw = RawArticle.model_validate(document)
     except ValidationError as exc:
         return Rejection("schema_violation", _describe(exc))
-    return normalize(raw, limits, now)
+    return normalize(raw, limits, now, ingested_at or now)
 
 
-def normalize(raw: RawArticle, limits: ValidationLimits, now: datetime) -> Article | Rejection:
+def normalize(
+    raw: RawArticle, limits: ValidationLimits, now: datetime, ingested_at: datetime
+) -> Article | Rejection:
     """Turn a schema-valid ``RawArticle`` into an ``Article``, or say why it is unusable."""
     url = raw.url.strip()
     parts = urlsplit(url)
@@ -93,7 +99,7 @@ def normalize(raw: RawArticle, limits: ValidationLimits, now: datetime) -> Artic
         title=title,
         body=body,
         published_at=published,
-        ingested_at=now,
+        ingested_at=ingested_at,
         source=raw.source or None,
         language=language,
         authors=[a.strip() for a in raw.authors if a.strip()],

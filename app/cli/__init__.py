@@ -1,0 +1,1 @@
+"""The ``brinkwatch`` console script."""

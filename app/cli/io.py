@@ -1,0 +1,93 @@
+"""Kafka I/O behind the ``produce`` and ``tail`` commands (plain aiokafka, no Faust)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from app.kafka_clients import aiokafka_options
+from app.settings import Settings
+
+
+async def produce_lines(
+    settings: Settings,
+    topic: str,
+    lines: Iterable[bytes],
+    rate: float | None,
+    on_sent: Callable[[], None],
+) -> int:
+    """Send each line as one message, at most ``rate`` per second; return how many were sent."""
+    producer = AIOKafkaProducer(**aiokafka_options(settings), linger_ms=5, acks="all")
+    await producer.start()
+    sent = 0
+    started = time.monotonic()
+    try:
+        pending = []
+        for line in lines:
+            if rate:
+                # Pace against the schedule, not the previous send, so the rate does not drift.
+                delay = started + sent / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            pending.append(await producer.send(topic, line))
+            sent += 1
+            on_sent()
+            if len(pending) >= 1000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def consume(
+    settings: Settings,
+    topic: str,
+    from_beginning: bool,
+    on_message: Callable[[bytes], bool],
+    timeout_s: float | None,
+) -> None:
+    """Read ``topic`` without a consumer group until ``on_message`` returns False or timeout."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        **aiokafka_options(settings),
+        group_id=None,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    deadline = time.monotonic() + timeout_s if timeout_s else None
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    if record.value is not None and not on_message(record.value):
+                        return
+    finally:
+        await consumer.stop()
+
+
+async def wait_for_topics(settings: Settings, topics: list[str], timeout_s: float) -> None:
+    """Block until every topic exists (the worker creates them at start)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        admin = AIOKafkaAdminClient(**aiokafka_options(settings))
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            if all(topic in existing for topic in topics):
+                return
+        except OSError:
+            pass  # broker not reachable yet
+        finally:
+            await admin.close()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics {topics} did not appear within {timeout_s:.0f} s")
+        await asyncio.sleep(1.0)

@@ -1,0 +1,247 @@
+"""``brinkwatch``: run the worker, feed it, watch it, evaluate it, manage the local broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from app.settings import Settings, get_settings
+
+console = Console(stderr=True)
+DEMO_FEED = Path(__file__).resolve().parent.parent / "demo" / "articles.jsonl"
+
+
+@click.group()
+@click.version_option(package_name="brinkwatch")
+def main() -> None:
+    """brinkwatch: explained escalation alerts from a stream of news."""
+
+
+@main.command()
+@click.option(
+    "--topology",
+    type=click.Choice(["staged", "fused"]),
+    default=None,
+    help="Override BRINKWATCH_TOPOLOGY.",
+)
+def worker(topology: str | None) -> None:
+    """Run the Faust worker (agents, dashboard, /metrics) until interrupted."""
+    settings = get_settings()
+    if topology:
+        settings = settings.model_copy(update={"topology": topology})
+    _run_worker(settings)
+
+
+def _run_worker(settings: Settings) -> None:
+    import faust  # deferred: importing Faust costs ~0.7 s, which the other commands skip
+
+    from app.streaming.faust_app import create_app
+
+    app = create_app(settings)
+    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+
+
+@main.command()
+@click.option(
+    "--feed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEMO_FEED,
+    show_default="the bundled demo feed",
+)
+@click.option(
+    "--rate", type=float, default=2.0, show_default=True, help="Demo articles per second."
+)
+def run(feed: Path, rate: float) -> None:
+    """The main job: local broker, worker with dashboard, and a demo feed replayed into it."""
+    settings = get_settings()
+    if settings.uses_local_broker:
+        _start_local_broker(settings)
+    console.print(f"[bold]dashboard:[/bold] http://{settings.web_host}:{settings.web_port}/")
+    # The feed runs beside the worker so alerts appear while the operator watches.
+    feeder = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "app.cli.main",
+            "produce",
+            str(feed),
+            "--rate",
+            str(rate),
+            "--wait-for-topic",
+        ],
+    )
+    try:
+        _run_worker(settings)
+    finally:
+        feeder.terminate()
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--topic", default=None, help="Target topic (default: the raw topic).")
+@click.option("--rate", type=float, default=None, help="Messages per second (default: max).")
+@click.option("--wait-for-topic", is_flag=True, help="Wait until the topic exists first.")
+def produce(file: str, topic: str | None, rate: float | None, wait_for_topic: bool) -> None:
+    """Replay a JSONL file of articles onto the input topic, one message per line."""
+    from app.cli.io import produce_lines, wait_for_topics
+
+    settings = get_settings()
+    target = topic or settings.topics.raw
+    stream = sys.stdin.buffer if file == "-" else Path(file).open("rb")  # noqa: SIM115
+    with stream:
+        lines = [line.rstrip(b"\r\n") for line in stream if line.strip()]
+    if wait_for_topic:
+        asyncio.run(wait_for_topics(settings, [target], timeout_s=120.0))
+    with Progress(console=console, transient=False) as progress:
+        task = progress.add_task(f"producing to {target}", total=len(lines))
+        sent = asyncio.run(
+            produce_lines(settings, target, lines, rate, lambda: progress.advance(task))
+        )
+    console.print(f"sent {sent} messages to {target}")
+
+
+@main.command()
+@click.option("--from-beginning", is_flag=True, help="Start at the oldest alert.")
+@click.option("--json", "as_json", is_flag=True, help="Print alerts as JSON lines.")
+@click.option("--max", "max_alerts", type=int, default=None, help="Stop after N alerts.")
+@click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
+@click.option("--topic", default=None, help="Topic to read (default: the alert topic).")
+def tail(
+    from_beginning: bool,
+    as_json: bool,
+    max_alerts: int | None,
+    timeout: float | None,
+    topic: str | None,
+) -> None:
+    """Print alerts from the alert topic as they arrive."""
+    from app.cli.io import consume
+    from app.cli.render import print_alert
+    from schemas import EscalationAlert
+
+    settings = get_settings()
+    out = Console()
+    seen = 0
+
+    def show(value: bytes) -> bool:
+        nonlocal seen
+        seen += 1
+        if as_json or topic:
+            click.echo(value.decode("utf-8", errors="replace"))
+        else:
+            print_alert(out, EscalationAlert.model_validate_json(value))
+        return max_alerts is None or seen < max_alerts
+
+    asyncio.run(consume(settings, topic or settings.topics.alerts, from_beginning, show, timeout))
+
+
+@main.command()
+@click.argument("file", type=click.File("rb"), default="-")
+def analyze(file: click.utils.LazyFile) -> None:
+    """Run validate -> tag -> detect on one article JSON (file or stdin), without Kafka."""
+    from app.domain.pipeline import Pipeline
+
+    analysis = Pipeline.from_settings(get_settings()).analyze(file.read(), datetime.now(UTC))
+    result = {
+        "article": analysis.tagged.model_dump(mode="json") if analysis.tagged else None,
+        "rejection": (
+            {"error_type": analysis.rejection.error_type, "reason": analysis.rejection.reason}
+            if analysis.rejection
+            else None
+        ),
+        "alerts": [analysis.alert.model_dump(mode="json")] if analysis.alert else [],
+        "detection": (
+            {
+                "severity": analysis.detection.severity,
+                "severity_level": analysis.detection.severity_level,
+                "categories": [c.category for c in analysis.detection.categories],
+            }
+            if analysis.detection
+            else None
+        ),
+    }
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    if analysis.rejection:
+        sys.exit(2)
+
+
+@main.group()
+def kafka() -> None:
+    """Start, stop or inspect the local Apache Kafka broker."""
+
+
+def _start_local_broker(settings: Settings) -> None:
+    from app.localkafka import start
+
+    with console.status("starting the local Kafka broker (first run downloads it)..."):
+        status = start(settings.local_broker)
+    console.print(f"kafka: running at {status.bootstrap} (pid {status.pid})")
+
+
+@kafka.command("start")
+def kafka_start() -> None:
+    """Start the local broker (reuses one already serving on the port)."""
+    _start_local_broker(get_settings())
+
+
+@kafka.command("stop")
+def kafka_stop() -> None:
+    """Stop the local broker."""
+    from app.localkafka import stop
+
+    stopped = stop(get_settings().local_broker)
+    console.print("kafka: stopped" if stopped else "kafka: was not running")
+
+
+@kafka.command("status")
+def kafka_status() -> None:
+    """Say whether the local broker runs."""
+    from app.localkafka import status
+
+    state = status(get_settings().local_broker)
+    console.print(
+        f"kafka: {'running' if state.running else 'stopped'} at {state.bootstrap}"
+        + (f" (pid {state.pid})" if state.pid else "")
+    )
+    sys.exit(0 if state.running else 1)
+
+
+@main.group("eval")
+def evaluate() -> None:
+    """Measure tagging and detection on labelled JSONL."""
+
+
+def _register_eval_commands() -> None:
+    from app.cli.eval_escalation import escalation_command
+    from app.cli.eval_topics import topics_command
+
+    evaluate.add_command(topics_command)
+    evaluate.add_command(escalation_command)
+
+
+@main.command("schemas")
+@click.option("--check", is_flag=True, help="Fail if the committed files are stale.")
+def export_schemas(check: bool) -> None:
+    """Write the JSON Schema of every contract into schemas/json/."""
+    from schemas.export import stale_files, write_all
+
+    if check:
+        stale = stale_files()
+        for name in stale:
+            console.print(f"stale: {name}")
+        sys.exit(1 if stale else 0)
+    for path in write_all():
+        console.print(f"wrote {path}")
+
+
+# _register_eval_commands()  # enabled once the eval modules land
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Prometheus metrics, declared once. Labels use the stage ids ``validate``, ``tag``,
+``detect``, so every panel and alert rule can be sliced by stage."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+from schemas import DeadLetter, EscalationAlert, Stage
+
+MESSAGES = Counter(
+    "brinkwatch_messages_total",
+    "Messages handled per stage and outcome (ok, alert, dead_letter).",
+    ["stage", "outcome"],
+)
+DEAD_LETTERS = Counter(
+    "brinkwatch_dead_letters_total",
+    "Messages sent to the dead-letter topic, by stage and reason.",
+    ["stage", "reason"],
+)
+ALERTS = Counter(
+    "brinkwatch_alerts_total",
+    "Escalation alerts published, by severity level and category.",
+    ["severity_level", "category"],
+)
+STAGE_SECONDS = Histogram(
+    "brinkwatch_stage_seconds",
+    "CPU-bound processing time of one message in a stage (excluding Kafka I/O).",
+    ["stage"],
+    buckets=(25e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 1e-2, 5e-2),
+)
+END_TO_END_SECONDS = Histogram(
+    "brinkwatch_end_to_end_seconds",
+    "From the raw message's Kafka timestamp to the alert being handed to the producer.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+CONSUMER_LAG = Gauge(
+    "brinkwatch_consumer_lag",
+    "Messages behind the end of the partition, per consumed topic partition.",
+    ["topic", "partition"],
+)
+
+
+def record_stage(stage: Stage, outcome: str, seconds: float) -> None:
+    """Count one handled message and its processing time."""
+    MESSAGES.labels(stage, outcome).inc()
+    STAGE_SECONDS.labels(stage).observe(seconds)
+
+
+def record_dead_letter(letter: DeadLetter) -> None:
+    """Count one dead letter by stage and reason."""
+    DEAD_LETTERS.labels(letter.stage, letter.error_type).inc()
+
+
+def record_alert(alert: EscalationAlert) -> None:
+    """Count an alert per category and observe its end-to-end latency."""
+    for category in alert.categories:
+        ALERTS.labels(alert.severity_level, category.category).inc()
+    latency = (alert.detected_at - alert.ingested_at).total_seconds()
+    END_TO_END_SECONDS.observe(max(latency, 0.0))

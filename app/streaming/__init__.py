@@ -1,0 +1,1 @@
+"""The Faust side of brinkwatch: topics, thin agents, dead letters, Kafka client settings."""

@@ -1,0 +1,101 @@
+"""Thin agents: turn a Faust event into a ``SourceRecord``, call a stage handler, publish what
+it returns, count it. All decisions live in ``app.streaming.stages`` and ``app.domain``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from app import metrics
+from app.domain.pipeline import Pipeline
+from app.settings import Settings
+from app.streaming.records import SourceRecord, StageResult
+from app.streaming.stages import detect_stage, fused_stages, tag_stage, validate_stage
+
+StageHandler = Callable[[Pipeline, SourceRecord, datetime], StageResult]
+
+
+def register_agents(
+    app: faust.App, topics: Any, pipeline: Pipeline, settings: Settings
+) -> dict[str, Any]:
+    """Register the agents of the configured topology on ``app``; return them by name."""
+    if settings.topology == "fused":
+        return {"process_articles": _fused_agent(app, topics, pipeline)}
+    return {
+        "validate_articles": _stage_agent(
+            app, topics, pipeline, topics.raw, validate_stage, "validate_articles"
+        ),
+        "tag_articles": _stage_agent(
+            app, topics, pipeline, topics.valid, tag_stage, "tag_articles"
+        ),
+        "detect_escalation": _stage_agent(
+            app, topics, pipeline, topics.tagged, detect_stage, "detect_escalation"
+        ),
+    }
+
+
+def _stage_agent(
+    app: faust.App,
+    topics: Any,
+    pipeline: Pipeline,
+    source: Any,
+    handler: StageHandler,
+    name: str,
+) -> Any:
+    # concurrency=1: higher values can commit offsets past in-flight messages (faust #606).
+    @app.agent(source, name=name, concurrency=1)
+    async def agent(stream: Any) -> None:
+        async for event in stream.events():
+            record = _record(event)
+            started = time.perf_counter()
+            result = handler(pipeline, record, datetime.now(UTC))
+            elapsed = time.perf_counter() - started
+            await _publish(topics, result)
+            _count(result, elapsed)
+
+    return agent
+
+
+def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline) -> Any:
+    @app.agent(topics.raw, name="process_articles", concurrency=1)
+    async def agent(stream: Any) -> None:
+        async for event in stream.events():
+            record = _record(event)
+            started = time.perf_counter()
+            results = fused_stages(pipeline, record, datetime.now(UTC))
+            # One article's stages share the measured time equally: they ran back to back.
+            share = (time.perf_counter() - started) / len(results)
+            for result in results:
+                await _publish(topics, result)
+                _count(result, share)
+
+    return agent
+
+
+def _record(event: Any) -> SourceRecord:
+    message = event.message
+    return SourceRecord(
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value if message.value is not None else b"",
+        timestamp=message.timestamp,
+    )
+
+
+async def _publish(topics: Any, result: StageResult) -> None:
+    for outgoing in result.outputs:
+        await topics.by_name(outgoing.topic).send(key=outgoing.key, value=outgoing.value)
+
+
+def _count(result: StageResult, seconds: float) -> None:
+    metrics.record_stage(result.stage, result.outcome, seconds)
+    if result.dead_letter is not None:
+        metrics.record_dead_letter(result.dead_letter)
+    if result.alert is not None:
+        metrics.record_alert(result.alert)

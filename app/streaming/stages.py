@@ -1,0 +1,129 @@
+"""Stage handlers: one consumed record in, messages to publish out. No Faust here, so the
+handlers are tested directly and the agents stay a few lines of glue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from app.domain.pipeline import Pipeline
+from app.domain.validation import Rejection
+from app.streaming.records import (
+    Outgoing,
+    SourceRecord,
+    StageResult,
+    dead_letter_for,
+    dead_letter_outgoing,
+)
+from schemas import Article, Stage, TaggedArticle
+
+# Programming errors in domain code that must not lose the message: the record is
+# dead-lettered as a processing_error with the exception text, and the worker goes on.
+DOMAIN_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+def validate_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
+    """raw bytes -> a valid article, or a dead letter."""
+    ingested_at = _ingest_time(record, now)
+    result = pipeline.validate(record.value, now, ingested_at)
+    if isinstance(result, Rejection):
+        return _rejected("validate", record, result, now)
+    key = result.article_id.encode()
+    return StageResult(
+        "validate", outputs=[Outgoing("valid", key, result.model_dump_json().encode())]
+    )
+
+
+def tag_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
+    """A valid article (JSON) -> a tagged article, or a dead letter."""
+    try:
+        article = Article.model_validate_json(record.value)
+        tagged = pipeline.tag(article)
+    except ValidationError as exc:
+        return _rejected("tag", record, Rejection("schema_violation", _short(exc)), now)
+    except DOMAIN_ERRORS as exc:
+        return _rejected("tag", record, _processing_error(exc), now)
+    value = tagged.model_dump_json().encode()
+    return StageResult("tag", outputs=[Outgoing("tagged", tagged.article_id.encode(), value)])
+
+
+def detect_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
+    """A tagged article (JSON) -> an alert when it escalates enough, or a dead letter."""
+    try:
+        tagged = TaggedArticle.model_validate_json(record.value)
+        _, alert = pipeline.detect(tagged, now)
+    except ValidationError as exc:
+        return _rejected("detect", record, Rejection("schema_violation", _short(exc)), now)
+    except DOMAIN_ERRORS as exc:
+        return _rejected("detect", record, _processing_error(exc), now)
+    if alert is None:
+        return StageResult("detect")
+    value = alert.model_dump_json().encode()
+    return StageResult(
+        "detect", outputs=[Outgoing("alerts", alert.alert_id.encode(), value)], alert=alert
+    )
+
+
+def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> list[StageResult]:
+    """All three stages in one pass over a raw record, publishing what each stage publishes.
+
+    Same outputs as the staged topology, without consuming the valid and tagged topics back.
+    """
+    ingested_at = _ingest_time(record, now)
+    validated = pipeline.validate(record.value, now, ingested_at)
+    if isinstance(validated, Rejection):
+        return [_rejected("validate", record, validated, now)]
+    key = validated.article_id.encode()
+    results = [
+        StageResult(
+            "validate", outputs=[Outgoing("valid", key, validated.model_dump_json().encode())]
+        )
+    ]
+    try:
+        tagged = pipeline.tag(validated)
+    except DOMAIN_ERRORS as exc:
+        return [*results, _rejected("tag", record, _processing_error(exc), now)]
+    results.append(
+        StageResult("tag", outputs=[Outgoing("tagged", key, tagged.model_dump_json().encode())])
+    )
+    try:
+        _, alert = pipeline.detect(tagged, now)
+    except DOMAIN_ERRORS as exc:
+        return [*results, _rejected("detect", record, _processing_error(exc), now)]
+    if alert is None:
+        results.append(StageResult("detect"))
+    else:
+        value = alert.model_dump_json().encode()
+        results.append(
+            StageResult(
+                "detect", outputs=[Outgoing("alerts", alert.alert_id.encode(), value)], alert=alert
+            )
+        )
+    return results
+
+
+def _ingest_time(record: SourceRecord, now: datetime) -> datetime:
+    """When the article entered brinkwatch: its raw record's Kafka timestamp, if plausible."""
+    if record.timestamp is None or record.timestamp <= 0:
+        return now
+    stamped = datetime.fromtimestamp(record.timestamp, tz=UTC)
+    return min(stamped, now)
+
+
+def _rejected(
+    stage: Stage, record: SourceRecord, rejection: Rejection, now: datetime
+) -> StageResult:
+    letter = dead_letter_for(record, stage, rejection, now)
+    return StageResult(stage, outputs=[dead_letter_outgoing(letter, record)], dead_letter=letter)
+
+
+def _processing_error(exc: Exception) -> Rejection:
+    return Rejection("processing_error", f"{type(exc).__name__}: {exc}"[:1000])
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '(document)'}: {e['msg']}"
+        for e in exc.errors(include_url=False)[:5]
+    )

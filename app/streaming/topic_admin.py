@@ -1,0 +1,49 @@
+"""Create brinkwatch's topics explicitly, with the configured partitions.
+
+Faust only declares its internal topics; relying on broker auto-creation gives the wrong
+partition count (and fails outright where ``auto.create.topics.enable=false``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from app.kafka_clients import aiokafka_options
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def pipeline_topic_names(settings: Settings) -> list[str]:
+    """Every topic the pipeline reads or writes."""
+    topics = settings.topics
+    return [topics.raw, topics.valid, topics.tagged, topics.alerts, topics.dlq]
+
+
+async def ensure_topics(
+    settings: Settings, names: list[str] | None = None, timeout_s: float = 30.0
+) -> list[str]:
+    """Create the missing topics; return the names that were created."""
+    wanted = names if names is not None else pipeline_topic_names(settings)
+    admin = AIOKafkaAdminClient(**aiokafka_options(settings), request_timeout_ms=15_000)
+    await asyncio.wait_for(admin.start(), timeout_s)
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in wanted if name not in existing]
+        if not missing:
+            return []
+        new_topics = [
+            NewTopic(name, settings.partitions, settings.replication_factor) for name in missing
+        ]
+        try:
+            await admin.create_topics(new_topics)
+        except TopicAlreadyExistsError:
+            # Another worker created them between our list and create: that is fine.
+            log.info("topics created concurrently by another process: %s", missing)
+        return missing
+    finally:
+        await admin.close()
