@@ -1,0 +1,1 @@
+"""Offline evaluation of the domain stages against labelled data."""
