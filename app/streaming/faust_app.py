@@ -73,6 +73,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         topic_replication_factor=settings.replication_factor,
         # Our topics are created by ensure_topics with the configured layout.
         topic_allow_declare=False,
+        # The leader topic would need declaring; brinkwatch has no leader-only work.
+        topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         broker_max_poll_records=settings.max_poll_records,
         producer_linger=settings.producer_linger_ms / 1000.0,
@@ -92,8 +94,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         alerts=app.topic(names.alerts, value_serializer="raw", key_serializer="raw"),
         dlq=app.topic(names.dlq, value_serializer="raw", key_serializer="raw"),
     )
-    # Imported here: agents need the app instance to register on.
+    # Imported here: agents and views need the app instance to register on.
     from app.streaming.agents import register_agents
+    from app.web import register_web
 
     register_agents(app, topics, pipeline or Pipeline.from_settings(settings), settings)
+    register_web(app, topics, settings)
     return app

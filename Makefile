@@ -1,0 +1,35 @@
+# The few verbs people type. `make run` and `make test` do all the set-up themselves.
+.PHONY: run test lint typecheck schemas bench bootstrap clean kafka-stop
+
+PY := .venv/bin/python
+BW := .venv/bin/brinkwatch
+
+bootstrap:
+	./scripts/bootstrap.sh
+
+run: bootstrap
+	$(BW) run
+
+test:
+	./scripts/bootstrap.sh --browser
+	$(MAKE) lint
+	$(BW) schemas --check
+	$(PY) -m pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+schemas: bootstrap
+	$(BW) schemas
+
+bench: bootstrap
+	mkdir -p artifacts
+	$(BW) bench --json artifacts/bench.json
+
+kafka-stop:
+	$(BW) kafka stop
+
+clean:
+	rm -rf .brinkwatch artifacts .pytest_cache .mypy_cache .ruff_cache
