@@ -42,10 +42,13 @@ POLL_S = 0.2
 PROBE_TIMEOUT_S = 2.0
 FORMAT_TIMEOUT_S = 120.0
 KILL_WAIT_S = 10.0
-LOG_TAIL_LINES = 40
+LOG_TAIL_LINES = 25
+MAX_ERROR_LINES = 8
 MIN_XMS_BYTES = 256 * 1024 * 1024
 
 _PROBE_CORRELATION_ID = 0x0B51_4B00
+_ERROR_LINE_RE = re.compile(r"\] (ERROR|FATAL) |^Caused by: |^Error: |Exception in thread ")
+_STACK_FRAME_RE = re.compile(r"^\s+(at |\.\.\. \d+ more)")
 _HEAP_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
 
 Probe = Literal["closed", "kafka", "other"]
@@ -429,14 +432,23 @@ def _append_log(layout: RunLayout, text: str) -> None:
 
 
 def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The log's errors (ERROR/FATAL lines and ``Caused by:``, deduplicated) then its last lines."""
     try:
         with path.open("rb") as fh:
             fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, fh.tell() - 64 * 1024))
+            fh.seek(max(0, fh.tell() - 256 * 1024))
             text = fh.read().decode("utf-8", errors="replace")
     except OSError as exc:
         return f"(cannot read {path}: {exc})"
-    return _tail_text(text, lines)
+    errors: list[str] = []
+    for line in text.splitlines():
+        if _ERROR_LINE_RE.search(line) and line.strip() not in errors:
+            errors.append(line.strip())
+    summary = ""
+    if errors:
+        summary = "  errors:\n" + _tail_text("\n".join(errors[-MAX_ERROR_LINES:])) + "\n  tail:\n"
+    kept = "\n".join(line for line in text.splitlines() if not _STACK_FRAME_RE.match(line))
+    return summary + _tail_text(kept, lines)
 
 
 def _tail_text(text: str, lines: int = LOG_TAIL_LINES) -> str:
