@@ -39,6 +39,7 @@ class BrinkwatchApp(faust.App):  # type: ignore[misc]
     def __init__(self, settings: Settings, **options: Any) -> None:
         super().__init__(settings.app_id, **options)
         self.brinkwatch_settings = settings
+        self.pipeline_topics: PipelineTopics | None = None
 
     async def on_first_start(self) -> None:
         await super().on_first_start()
@@ -94,6 +95,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         alerts=app.topic(names.alerts, value_serializer="raw", key_serializer="raw"),
         dlq=app.topic(names.dlq, value_serializer="raw", key_serializer="raw"),
     )
+    app.pipeline_topics = topics
     # Imported here: agents and views need the app instance to register on.
     from app.streaming.agents import register_agents
     from app.web import register_web
