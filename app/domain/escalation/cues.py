@@ -1,0 +1,115 @@
+"""Sentence context that cancels or weakens a trigger: negation, denial, hedges, reported
+history, de-escalation and metaphors. All checks work on the lower-cased sentence."""
+
+from __future__ import annotations
+
+import re
+
+from app.domain.escalation.ruleset import CueSpec, expand
+
+# A year introduced by a preposition ("in 2016", "since 1999") or a span ("1950-53",
+# "from 1950 to 1953"); the year decides whether it lies before the article's own year.
+_YEAR_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|since|from|during|until|till|of|between|by|before)\s+"
+    r"(?:early\s+|late\s+|mid-?)?((?:1[6-9]|20)\d\d)\b"
+)
+_YEAR_SPAN = re.compile(r"\b((?:1[6-9]|20)\d\d)\s*(?:-|–|—|to|and)\s*((?:1[6-9]|20)?\d\d)\b")
+_DECADE = re.compile(
+    r"\b(?:the\s+)?(?:(?:1[6-9]|20)\d0s|(?:fifties|sixties|seventies|eighties|nineties))\b"
+)
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    """One alternation over the expanded phrases, anchored on word boundaries."""
+    forms = sorted({form for phrase in phrases for form in expand(phrase)}, key=len, reverse=True)
+    if not forms:
+        return None
+    parts = []
+    for form in forms:
+        left = r"(?<!\w)" if form[0].isalnum() and not form.startswith("n'") else ""
+        right = r"(?!\w)" if form[-1].isalnum() else ""
+        parts.append(left + re.escape(form) + right)
+    return re.compile("|".join(parts))
+
+
+def words_before(text: str, end: int, count: int) -> str:
+    """The last ``count`` words of ``text[:end]``."""
+    start = end
+    for _ in range(count):
+        space = text.rfind(" ", 0, max(start - 1, 0))
+        if space < 0:
+            return text[:end]
+        start = space
+    return text[start:end]
+
+
+def words_after(text: str, start: int, count: int) -> str:
+    """The first ``count`` words of ``text[start:]``."""
+    end = start
+    for _ in range(count):
+        space = text.find(" ", end + 1)
+        if space < 0:
+            return text[start:]
+        end = space
+    return text[start:end]
+
+
+class CueChecker:
+    """Compiled cue lists from the rules file."""
+
+    def __init__(self, spec: CueSpec) -> None:
+        self.spec = spec
+        self._negation = phrase_regex(spec.negation)
+        self._denial = phrase_regex(spec.denial)
+        self._hedge = phrase_regex(spec.hedge)
+        self._history = phrase_regex(spec.history)
+        self._deescalation = phrase_regex(spec.deescalation)
+        self._metaphor = phrase_regex(spec.metaphor)
+
+    def metaphor_spans(self, sentence: str) -> list[tuple[int, int]]:
+        """Spans of sport/business/tech phrases in a sentence."""
+        if self._metaphor is None:
+            return []
+        return [m.span() for m in self._metaphor.finditer(sentence)]
+
+    def cancelled(self, sentence: str, start: int, end: int, year: int) -> str | None:
+        """Why the trigger at ``sentence[start:end]`` does not report a new escalation."""
+        spec = self.spec
+        if _found(self._negation, words_before(sentence, start, spec.negation_window)):
+            return "negation"
+        if _found(self._denial, words_before(sentence, start, spec.denial_window)):
+            return "denial"
+        if _found(self._deescalation, words_before(sentence, start, spec.deescalation_window)):
+            return "deescalation"
+        window = (
+            words_before(sentence, start, spec.history_window)
+            + " "
+            + sentence[start:end]
+            + words_after(sentence, end, spec.history_window)
+        )
+        if _found(self._history, window) or _past_year(window, year):
+            return "history"
+        return None
+
+    def hedged(self, sentence: str, start: int) -> bool:
+        """True for speculation ("could", "experts fear") and questions."""
+        if sentence.rstrip().endswith("?"):
+            return True
+        return _found(self._hedge, words_before(sentence, start, self.spec.hedge_window))
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
+
+
+def _past_year(window: str, year: int) -> bool:
+    """A year before the article's own, or a decade, near the trigger."""
+    if not any(ch.isdigit() for ch in window) and "ties" not in window:
+        return False
+    for match in _YEAR_AFTER_PREPOSITION.finditer(window):
+        if int(match.group(1)) < year:
+            return True
+    for match in _YEAR_SPAN.finditer(window):
+        if int(match.group(1)) < year:
+            return True
+    return _DECADE.search(window) is not None

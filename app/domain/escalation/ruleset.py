@@ -1,0 +1,201 @@
+"""The escalation rules file: pydantic models that validate it, and its term syntax.
+
+Terms are plain phrases with ``{...}`` groups: ``{verb}`` expands to the verb's regular
+forms, ``{verb+}`` doubles the last consonant (``ban`` -> ``banned``), ``{a|b|c}`` lists
+alternatives. Everything is lower-cased: matching is case-insensitive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+_GROUP = re.compile(r"\{([^{}]+)\}")
+_CODE = re.compile(r"^\d{2,4}$")
+
+
+class RulesError(ValueError):
+    """The rules file cannot be used; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bands(_Strict):
+    """Lower bounds of the severity bands; below ``medium`` is ``low``."""
+
+    medium: float = Field(ge=0.0, le=10.0)
+    high: float = Field(ge=0.0, le=10.0)
+    critical: float = Field(ge=0.0, le=10.0)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Bands:
+        if not self.medium < self.high < self.critical:
+            raise ValueError("bands must ascend: medium < high < critical")
+        return self
+
+
+class SeveritySpec(_Strict):
+    """How matched codes become a 0-10 severity."""
+
+    bands: Bands
+    hedge_factor: float = Field(ge=0.0, le=1.0)
+    weak_context_factor: float = Field(ge=0.0, le=1.0)
+    weak_context_topics: list[str]
+    category_boost: float = Field(ge=0.0, le=3.0)
+    max_category_boost: float = Field(ge=0.0, le=3.0)
+    modifier_boost: float = Field(ge=0.0, le=3.0)
+    modifier_window: int = Field(ge=1, le=20)
+    modifiers: list[str]
+
+
+class CueSpec(_Strict):
+    """Context that cancels or weakens a trigger (windows count words before the trigger)."""
+
+    negation_window: int = Field(ge=1, le=20)
+    negation: list[str]
+    denial_window: int = Field(ge=1, le=40)
+    denial: list[str]
+    hedge_window: int = Field(ge=1, le=20)
+    hedge: list[str]
+    history_window: int = Field(ge=1, le=40)
+    history: list[str]
+    deescalation_window: int = Field(ge=1, le=20)
+    deescalation: list[str]
+    metaphor: list[str]
+
+
+class CategorySpec(_Strict):
+    """A brinkwatch category with its CAMEO codes and their Goldstein weights."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    plover_type: str = Field(pattern=r"^[A-Z_]+$")
+    quad_class: Literal[3, 4]
+    goldstein: dict[str, float] = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _codes(self) -> CategorySpec:
+        for code, value in self.goldstein.items():
+            if not _CODE.match(code):
+                raise ValueError(f"category {self.id}: {code!r} is not a CAMEO code")
+            if not -10.0 <= value < 0.0:
+                raise ValueError(f"category {self.id}: Goldstein {value} of {code} not in [-10, 0)")
+        return self
+
+
+class RuleSpec(_Strict):
+    """One trigger rule: terms, an optional nearby word, the CAMEO code it codes."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    category: str
+    cameo: str
+    terms: list[str] = Field(min_length=1)
+    near: list[str] = Field(default_factory=list)
+    window: int = Field(default=6, ge=1, le=30)
+    direction: Literal["after", "before", "any"] = "any"
+    needs_actor: bool = False
+
+
+class RuleSet(_Strict):
+    """The whole rules file."""
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    severity: SeveritySpec
+    cues: CueSpec
+    categories: list[CategorySpec] = Field(min_length=1)
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> RuleSet:
+        categories = {c.id: c for c in self.categories}
+        if len(categories) != len(self.categories):
+            raise ValueError("category ids must be unique")
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice")
+            seen.add(rule.id)
+            category = categories.get(rule.category)
+            if category is None:
+                raise ValueError(f"rule {rule.id}: unknown category {rule.category!r}")
+            if rule.cameo not in category.goldstein:
+                raise ValueError(
+                    f"rule {rule.id}: code {rule.cameo} has no Goldstein weight in "
+                    f"category {rule.category}"
+                )
+            for term in [*rule.terms, *rule.near]:
+                if not expand(term):
+                    raise ValueError(f"rule {rule.id}: term {term!r} expands to nothing")
+        return self
+
+    @property
+    def label(self) -> str:
+        """``<name>@<version>``, as carried by every detection."""
+        return f"{self.name}@{self.version}"
+
+
+def load_ruleset(path: Path | None = None) -> RuleSet:
+    """Read and validate a rules file (the packaged one when ``path`` is None)."""
+    if path is None:
+        source = "app/domain/rules/escalation.yaml (packaged)"
+        text = resources.files("app.domain").joinpath("rules/escalation.yaml").read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RulesError(f"cannot read escalation rules {source}: {exc}") from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RulesError(f"escalation rules {source} are not valid YAML: {exc}") from exc
+    if not isinstance(document, dict):
+        raise RulesError(f"escalation rules {source} must be a YAML mapping")
+    try:
+        return RuleSet.model_validate(document)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise RulesError(f"invalid escalation rules {source}: {problems}") from exc
+
+
+def expand(term: str) -> list[str]:
+    """All surface forms of a term, lower-cased, in a stable order."""
+    parts: list[list[str]] = []
+    position = 0
+    for match in _GROUP.finditer(term):
+        parts.append([term[position : match.start()]])
+        inner = match.group(1)
+        parts.append(inner.split("|") if "|" in inner else inflect(inner))
+        position = match.end()
+    parts.append([term[position:]])
+    forms = (" ".join("".join(p).split()).lower() for p in itertools.product(*parts))
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def inflect(verb: str) -> list[str]:
+    """Regular forms of a verb or noun: base, -s, -ed, -ing (``+`` doubles the consonant)."""
+    double = verb.endswith("+")
+    word = verb.rstrip("+").strip()
+    if " " in word:  # "{ethnically cleanse}" style: inflect the last word only
+        head, _, last = word.rpartition(" ")
+        return [f"{head} {form}" for form in inflect(last + ("+" if double else ""))]
+    if word.endswith("e"):
+        return [word, word + "s", word + "d", word[:-1] + "ing"]
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return [word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return [word, word + "es", word + "ed", word + "ing"]
+    stem = word + word[-1] if double else word
+    return [word, word + "s", stem + "ed", stem + "ing"]

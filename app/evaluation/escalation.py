@@ -1,0 +1,157 @@
+"""Escalation evaluation: labelled JSONL through the real pipeline, scored as binary
+conflict-vs-not. The prediction is 1 exactly when the worker would publish an alert, so the
+figures measure what operators get at the configured ``alert_min_level``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.domain.pipeline import Pipeline
+from schemas import AlertCategory
+
+
+class EvalInputError(ValueError):
+    """The evaluation file cannot be used as given."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalItem:
+    """One labelled text: ``label`` 1 reports conflict or escalation, 0 does not."""
+
+    line: int
+    title: str
+    text: str
+    label: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the pipeline made of one item."""
+
+    item: EvalItem
+    predicted: int
+    severity: float | None
+    level: str | None
+    categories: list[AlertCategory]
+    rejection: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationReport:
+    """Binary scores and the outcomes behind them."""
+
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+    outcomes: list[Outcome]
+
+    @property
+    def n(self) -> int:
+        """Items scored."""
+        return self.tp + self.fp + self.tn + self.fn
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 0.0 when nothing was predicted positive."""
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 0.0 when there are no positives."""
+        return _ratio(self.tp, self.tp + self.fn)
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall; 0.0 when both are 0."""
+        p, r = self.precision, self.recall
+        return _ratio(2 * p * r, p + r)
+
+    def errors(self, kind: str, limit: int) -> list[Outcome]:
+        """The first ``limit`` false positives (``"fp"``) or false negatives (``"fn"``)."""
+        wanted = (0, 1) if kind == "fp" else (1, 0)
+        found = [o for o in self.outcomes if (o.item.label, o.predicted) == wanted]
+        return found[:limit]
+
+    def to_dict(self) -> dict[str, object]:
+        """The figures as JSON-ready data."""
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "n": self.n,
+            "tp": self.tp,
+            "fp": self.fp,
+            "tn": self.tn,
+            "fn": self.fn,
+            "rejected": sum(1 for o in self.outcomes if o.rejection is not None),
+        }
+
+
+def read_items(path: Path) -> list[EvalItem]:
+    """Read ``text`` / optional ``title`` / ``label`` (0 or 1) lines; blank lines are skipped."""
+    items: list[EvalItem] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise EvalInputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise EvalInputError(f"{path}:{number}: expected a JSON object")
+            text, title, label = record.get("text"), record.get("title") or "", record.get("label")
+            if not isinstance(text, str) or not isinstance(title, str):
+                raise EvalInputError(f"{path}:{number}: 'text' (and 'title') must be strings")
+            if isinstance(label, str) and label.strip() in ("0", "1"):
+                label = int(label)
+            if isinstance(label, bool) or label not in (0, 1):
+                raise EvalInputError(f"{path}:{number}: 'label' must be 0 or 1, got {label!r}")
+            items.append(EvalItem(number, title, text, int(label)))
+    return items
+
+
+def raw_article(item: EvalItem, now: datetime) -> bytes:
+    """The raw JSON message a producer would send for this item."""
+    document = {
+        "url": f"https://eval.invalid/{item.line}",
+        "title": item.title,
+        "body": item.text,
+        "published_at": now.isoformat(),
+    }
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def evaluate(
+    items: Iterable[EvalItem], pipeline: Pipeline, now: datetime | None = None
+) -> EscalationReport:
+    """Run every item through ``pipeline.analyze`` (the worker's code path) and score it."""
+    now = now or datetime.now(UTC)
+    counts = {"tp": 0, "fp": 0, "tn": 0, "fn": 0}
+    outcomes: list[Outcome] = []
+    for item in items:
+        analysis = pipeline.analyze(raw_article(item, now), now)
+        predicted = int(analysis.alert is not None)
+        detection = analysis.detection
+        outcomes.append(
+            Outcome(
+                item=item,
+                predicted=predicted,
+                severity=detection.severity if detection else None,
+                level=detection.severity_level if detection else None,
+                categories=list(detection.categories) if detection else [],
+                rejection=analysis.rejection.error_type if analysis.rejection else None,
+            )
+        )
+        key = ("t" if predicted == item.label else "f") + ("p" if predicted else "n")
+        counts[key] += 1
+    return EscalationReport(outcomes=outcomes, **counts)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
