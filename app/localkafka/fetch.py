@@ -62,6 +62,8 @@ def ensure_jars(broker: LocalBroker, *, jars_root: Path | None = None) -> Path:
     with _file_lock(root / f"{version}.lock"):
         if _is_complete(target, version):  # another process finished while we waited
             return target
+        for stale in root.glob(f".{version}-*"):  # left by a fetch that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         log.info("fetching Apache Kafka %s jars from Maven Central into %s", version, target)
         started = time.monotonic()
         with tempfile.TemporaryDirectory(dir=root, prefix=f".{version}-") as tmp:
