@@ -10,7 +10,7 @@ from app.domain.escalation.ruleset import CueSpec, expand
 # A year introduced by a preposition ("in 2016", "since 1999") or a span ("1950-53",
 # "from 1950 to 1953"); the year decides whether it lies before the article's own year.
 _YEAR_AFTER_PREPOSITION = re.compile(
-    r"\b(?:in|since|from|during|until|till|of|between|by|before)\s+"
+    r"\b(?:in|since|from|during|until|till|between)\s+"
     r"(?:early\s+|late\s+|mid-?)?((?:1[6-9]|20)\d\d)\b"
 )
 _YEAR_SPAN = re.compile(r"\b((?:1[6-9]|20)\d\d)\s*(?:-|–|—|to|and)\s*((?:1[6-9]|20)?\d\d)\b")
@@ -64,6 +64,7 @@ class CueChecker:
         self._hedge = phrase_regex(spec.hedge)
         self._history = phrase_regex(spec.history)
         self._deescalation = phrase_regex(spec.deescalation)
+        self._resolution = phrase_regex(spec.resolution)
         self._metaphor = phrase_regex(spec.metaphor)
 
     def metaphor_spans(self, sentence: str) -> list[tuple[int, int]]:
@@ -81,6 +82,13 @@ class CueChecker:
             return "denial"
         if _found(self._deescalation, words_before(sentence, start, spec.deescalation_window)):
             return "deescalation"
+        if _found(
+            self._resolution,
+            words_before(sentence, start, spec.resolution_before)
+            + " "
+            + words_after(sentence, end, spec.resolution_after),
+        ):
+            return "resolution"
         window = (
             words_before(sentence, start, spec.history_window)
             + " "

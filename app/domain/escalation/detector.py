@@ -32,6 +32,7 @@ class _Rule:
     category: CategorySpec
     weight: float
     near: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
 
 
 class EscalationDetector:
@@ -51,6 +52,7 @@ class EscalationDetector:
                     category=category,
                     weight=-category.goldstein[spec.cameo] * category.weight,
                     near=phrase_regex(spec.near),
+                    unless=phrase_regex(spec.unless),
                 )
             )
         self._modifiers = phrase_regex(ruleset.severity.modifiers)
@@ -140,6 +142,8 @@ class EscalationDetector:
                 rule = self._rules[index]
                 if rule.spec.needs_actor and not _has_actor(mentions, field, sentence):
                     continue
+                if rule.unless is not None and _vetoed(rule, low, ts, te):
+                    continue
                 extent = _near_extent(rule, low, ts, te)
                 if extent is not None:
                     candidates.append((rule, extent))
@@ -194,6 +198,16 @@ def _near_extent(rule: _Rule, low: str, ts: int, te: int) -> tuple[int, int] | N
         if matches:
             best = ts - len(before) + matches[-1].start(), te
     return best
+
+
+def _vetoed(rule: _Rule, low: str, ts: int, te: int) -> bool:
+    """A rule's ``unless`` word in its window (or anywhere in the sentence) vetoes it."""
+    assert rule.unless is not None
+    size = rule.spec.unless_window
+    if size == 0:
+        return rule.unless.search(low) is not None
+    window = words_before(low, ts, size) + low[ts:te] + words_after(low, te, size)
+    return rule.unless.search(window) is not None
 
 
 def _has_actor(mentions: list[Mention], field: TextField, sentence: Sentence) -> bool:

@@ -69,6 +69,9 @@ class CueSpec(_Strict):
     history: list[str]
     deescalation_window: int = Field(ge=1, le=20)
     deescalation: list[str]
+    resolution_before: int = Field(ge=0, le=40)
+    resolution_after: int = Field(ge=0, le=40)
+    resolution: list[str]
     metaphor: list[str]
 
 
@@ -102,6 +105,8 @@ class RuleSpec(_Strict):
     window: int = Field(default=6, ge=1, le=30)
     direction: Literal["after", "before", "any"] = "any"
     needs_actor: bool = False
+    unless: list[str] = Field(default_factory=list)
+    unless_window: int = Field(default=0, ge=0, le=40)  # 0: the whole sentence
 
 
 class RuleSet(_Strict):
@@ -132,7 +137,7 @@ class RuleSet(_Strict):
                     f"rule {rule.id}: code {rule.cameo} has no Goldstein weight in "
                     f"category {rule.category}"
                 )
-            for term in [*rule.terms, *rule.near]:
+            for term in [*rule.terms, *rule.near, *rule.unless]:
                 if not expand(term):
                     raise ValueError(f"rule {rule.id}: term {term!r} expands to nothing")
         return self
