@@ -27,7 +27,7 @@ _MAX_EVIDENCE = 8
 # Topics below this score are noise from a stray word or two; they are not published.
 _MIN_SCORE = 0.02
 # Words in the headline say what the article is about more reliably than words in the body.
-_TITLE_BOOST = 0.5
+TITLE_BOOST = 0.5
 
 _Weights = tuple[tuple[int, float], ...]
 
@@ -69,19 +69,14 @@ class TopicTagger:
         """The topics this tagger scores, in code order."""
         return list(self._topics)
 
+    def log_odds(self, title: str, body: str) -> dict[str, float]:
+        """Each topic's log-odds before the logistic: what the learned model is trained on."""
+        logits, _ = self._score(title, body)
+        return {topic.code: logit for topic, logit in zip(self._topics, logits, strict=True)}
+
     def tag(self, title: str, body: str) -> list[TopicTag]:
         """Topics with evidence, highest score first."""
-        found = self._match(body)
-        for term, weights in self._match(title).items():
-            # A headline term still counts once, but with more weight.
-            found[term] = tuple((i, w * (1.0 + _TITLE_BOOST)) for i, w in weights)
-        logits = list(self._biases)
-        evidence: list[list[tuple[float, str]]] = [[] for _ in self._topics]
-        for term, weights in found.items():
-            for i, weight in weights:
-                logits[i] += weight
-                if weight > 0:
-                    evidence[i].append((weight, term))
+        logits, evidence = self._score(title, body)
         tags = []
         for i, topic in enumerate(self._topics):
             if not evidence[i]:
@@ -93,6 +88,20 @@ class TopicTagger:
             tags.append(TopicTag(code=topic.code, label=topic.label, score=score, evidence=terms))
         tags.sort(key=lambda tag: (-tag.score, tag.code))
         return tags
+
+    def _score(self, title: str, body: str) -> tuple[list[float], list[list[tuple[float, str]]]]:
+        found = self._match(body)
+        for term, weights in self._match(title).items():
+            # A headline term still counts once, but with more weight.
+            found[term] = tuple((i, w * (1.0 + TITLE_BOOST)) for i, w in weights)
+        logits = list(self._biases)
+        evidence: list[list[tuple[float, str]]] = [[] for _ in self._topics]
+        for term, weights in found.items():
+            for i, weight in weights:
+                logits[i] += weight
+                if weight > 0:
+                    evidence[i].append((weight, term))
+        return logits, evidence
 
     def _match(self, text: str) -> dict[str, _Weights]:
         words = WORD.findall(text.lower())
