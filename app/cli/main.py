@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from app.cli.bench import bench_command
 from app.settings import Settings, get_settings
 
 console = Console(stderr=True)
@@ -242,6 +243,7 @@ def export_schemas(check: bool) -> None:
 
 
 # _register_eval_commands()  # enabled once the eval modules land
+main.add_command(bench_command)
 
 if __name__ == "__main__":
     main()

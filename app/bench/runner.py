@@ -1,0 +1,163 @@
+"""A whole benchmark run: the phases in order, then one JSON-ready report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.bench.collector import Collector
+from app.bench.config import BenchConfig
+from app.bench.corpus import load_corpus
+from app.bench.load import load_backlog
+from app.bench.machine import describe_machine
+from app.bench.phases import (
+    SATURATION_FACTOR,
+    WORKER_ARGS,
+    RunContext,
+    baseline_throughput,
+    latency_at_load,
+    pipeline_outputs,
+    pipeline_throughput,
+    scaled_throughput,
+    soak,
+)
+from app.bench.processes import WORKER_READY, RssSampler, free_port, launched
+from app.bench.results import LatencyAtLoad, Soak, Throughput
+from app.bench.stage_split import domain_split_us, scrape_stage_seconds
+from app.bench.topics import (
+    create_pipeline_topics,
+    delete_run_topics,
+    isolated_settings,
+    worker_env,
+)
+from app.settings import Settings
+
+# Goals from the benchmark issue (targets, not tests).
+TARGET_RATIO = 0.5
+TARGET_P99_MS_AT_500 = 100.0
+TARGET_RSS_GROWTH_PCT = 10.0
+TARGET_RSS_PEAK_MB = 300.0
+
+
+async def run_bench(
+    settings: Settings, config: BenchConfig, workdir: Path, say: Callable[[str], None]
+) -> dict[str, Any]:
+    """Run every phase against the broker in ``settings``; return the report."""
+    if config.topology:
+        settings = settings.model_copy(update={"topology": config.topology})
+    corpus = load_corpus(config.dataset)
+    ctx = RunContext(settings, config, corpus, workdir, say)
+    say(f"corpus: {corpus.source}, {len(corpus.articles)} articles, run {config.run_id}")
+    split = domain_split_us(settings, corpus, config.stage_sample)
+    try:
+        baseline = await baseline_throughput(ctx)
+        say(f"baseline: {baseline.per_s:,.0f} msg/s")
+        pipeline = await _pipeline_session(ctx)
+        scaled = await scaled_throughput(ctx) if config.scale_workers > 1 else None
+    finally:
+        await delete_run_topics(settings, config.run_id)
+    return _report(ctx, baseline, pipeline, scaled, split)
+
+
+async def _pipeline_session(ctx: RunContext) -> dict[str, Any]:
+    """One worker for throughput, then latency at each load, then the soak, RSS sampled."""
+    settings = isolated_settings(ctx.settings, ctx.phase_id("pipe"))
+    await create_pipeline_topics(settings)
+    ctx.say(f"pipeline: loading {ctx.config.articles} articles")
+    backlog = ctx.corpus.payloads(ctx.phase_id("tput"), ctx.config.articles)
+    await load_backlog(settings, settings.topics.raw, backlog)
+    port = free_port()
+    env = worker_env(settings, port, ctx.workdir / "worker")
+    async with Collector(settings, pipeline_outputs(settings)) as collector:
+        with launched("worker", WORKER_ARGS, env, ctx.workdir, WORKER_READY, port) as worker:
+            with RssSampler([worker]) as rss:
+                ctx.say(f"pipeline: worker draining ({settings.topology})")
+                throughput = await pipeline_throughput(ctx, settings, collector, worker)
+                ctx.say(f"pipeline: {throughput.per_s:,.0f} articles/s")
+                stage_metrics = scrape_stage_seconds(port)
+                latencies: list[LatencyAtLoad] = []
+                skipped: list[float] = []
+                for rate in ctx.config.loads:
+                    if rate > SATURATION_FACTOR * throughput.per_s:
+                        skipped.append(rate)
+                        continue
+                    latencies.append(await latency_at_load(ctx, settings, collector, rate))
+                soaked = (
+                    await soak(ctx, settings, collector, worker)
+                    if ctx.config.soak_articles
+                    else None
+                )
+            return {
+                "throughput": throughput,
+                "stage_metrics": stage_metrics,
+                "latencies": latencies,
+                "skipped_loads": skipped,
+                "soak": soaked,
+                "rss_peak_mb": rss.peak_mb,
+                "topology": settings.topology,
+            }
+
+
+def _report(
+    ctx: RunContext,
+    baseline: Throughput,
+    pipeline: dict[str, Any],
+    scaled: Throughput | None,
+    split: dict[str, float],
+) -> dict[str, Any]:
+    throughput: Throughput = pipeline["throughput"]
+    soaked: Soak | None = pipeline["soak"]
+    latencies: list[LatencyAtLoad] = pipeline["latencies"]
+    ratio = throughput.per_s / baseline.per_s if baseline.per_s else math.nan
+    latency_ms = {f"{lat.offered_per_s:g}": lat.to_tagged_ms for lat in latencies}
+    report: dict[str, Any] = {
+        "run_id": ctx.config.run_id,
+        "articles": ctx.config.articles,
+        "corpus": {
+            "source": ctx.corpus.source,
+            "distinct_articles": len(ctx.corpus.articles),
+            "mean_bytes": round(ctx.corpus.mean_bytes),
+        },
+        "baseline_msgs_per_s": round(baseline.per_s, 1),
+        "pipeline_articles_per_s": round(throughput.per_s, 1),
+        "throughput_ratio": round(ratio, 4),
+        "latency_ms": latency_ms,
+        "latency_skipped_loads": pipeline["skipped_loads"],
+        "rss_mb_peak": round(pipeline["rss_peak_mb"], 1),
+        "rss_growth_pct": round(soaked.growth_pct, 2) if soaked else None,
+        "cpu_ms_per_article": throughput.cpu_ms_per_article,
+        "domain_stage_us": split,
+        "worker_stage_seconds": pipeline["stage_metrics"],
+        "baseline": baseline.as_dict(),
+        "pipeline": throughput.as_dict(),
+        "latency": [lat.as_dict() for lat in latencies],
+        "soak": soaked.as_dict() if soaked else None,
+        "scaled": scaled.as_dict() if scaled else None,
+        "scaled_ratio_to_one_worker": (
+            round(scaled.per_s / throughput.per_s, 3) if scaled and throughput.per_s else None
+        ),
+        "machine": describe_machine(ctx.settings),
+        "settings": _settings_used(ctx.settings, pipeline["topology"]),
+    }
+    report["targets"] = _targets(report)
+    return report
+
+
+def _settings_used(settings: Settings, topology: str) -> dict[str, Any]:
+    used = settings.model_dump(
+        mode="json", exclude={"sasl_password", "sasl_username", "local_broker", "topics"}
+    )
+    return {**used, "topology": topology}
+
+
+def _targets(report: dict[str, Any]) -> dict[str, bool | None]:
+    at_500 = report["latency_ms"].get("500")
+    growth = report["rss_growth_pct"]
+    return {
+        "throughput_ratio>=0.5": report["throughput_ratio"] >= TARGET_RATIO,
+        "p99_at_500<=100ms": at_500["p99"] <= TARGET_P99_MS_AT_500 if at_500 else None,
+        "rss_growth<10%": growth < TARGET_RSS_GROWTH_PCT if growth is not None else None,
+        "rss_peak<300MB": report["rss_mb_peak"] < TARGET_RSS_PEAK_MB,
+    }
