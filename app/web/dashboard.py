@@ -1,0 +1,120 @@
+"""The dashboard's in-memory view of the stream: what the topics carried, bounded.
+
+``Dashboard`` takes raw message values from the alert, dead-letter and tagged topics, keeps
+the aggregates the page shows, and publishes live events to the browsers. It does no Kafka
+I/O itself (``feed`` does), so it is tested with plain bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.settings import Settings
+from app.web.aggregates import AlertActivity, DeadLetterLog, LatencyWindow, TopicMix
+from app.web.alert_store import AlertStore
+from app.web.broadcast import Broadcaster
+from app.web.offsets import OffsetSnapshot, stage_topics, throughput
+from schemas import DeadLetter, EscalationAlert
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_RATE_WINDOW_S = 60.0
+
+
+class Dashboard:
+    """Alerts, dead letters, topic mix, activity and offsets, as the page shows them."""
+
+    def __init__(self, settings: Settings, alert_capacity: int = 500) -> None:
+        self.settings = settings
+        self.alerts = AlertStore(alert_capacity)
+        self.activity = AlertActivity()
+        self.latency = LatencyWindow()
+        self.dead_letters = DeadLetterLog()
+        self.topic_mix = TopicMix()
+        self.broadcaster = Broadcaster()
+        self.offsets: list[OffsetSnapshot] = []
+        self.feed_connected = False
+        self.feed_error: str | None = None
+        self.skipped = 0  # messages on our topics that did not match their contract
+
+    # --- ingest: raw values from the topics ------------------------------------------------
+    def on_alert(self, value: bytes) -> EscalationAlert | None:
+        """Take one alert-topic message; publish it live when it is new."""
+        try:
+            alert = EscalationAlert.model_validate_json(value)
+        except ValidationError:
+            self._skip("alert")
+            return None
+        self.activity.add(alert)
+        if self.alerts.add(alert):
+            self.latency.add(alert)
+            self.broadcaster.publish("alert", self.alerts.get(alert.alert_id))
+        return alert
+
+    def on_dead_letter(self, value: bytes, timestamp: float) -> None:
+        """Take one DLQ message (``timestamp``: its Kafka timestamp, epoch seconds)."""
+        try:
+            letter = DeadLetter.model_validate_json(value)
+        except ValidationError:
+            self._skip("dead letter")
+            return
+        self.dead_letters.add(letter, timestamp)
+
+    def on_tagged(self, value: bytes, timestamp: float) -> None:
+        """Take one tagged-article message; only its id and topics are read, to stay cheap."""
+        try:
+            article = json.loads(value)
+            self.topic_mix.add(
+                str(article["article_id"]), list(article.get("topics") or []), timestamp
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._skip("tagged article")
+
+    def on_offsets(self, history: list[OffsetSnapshot]) -> None:
+        """Take the probe's snapshot history (newest last)."""
+        self.offsets = history
+
+    def _skip(self, what: str) -> None:
+        self.skipped += 1
+        if self.skipped <= 10 or self.skipped % 1000 == 0:
+            log.warning(
+                "dashboard skipped a %s that does not match its contract (%d so far)",
+                what,
+                self.skipped,
+            )
+
+    # --- views -------------------------------------------------------------------------------
+    def stats(self, now: float | None = None) -> dict[str, Any]:
+        """Everything the health panel and charts show, as JSON-ready data."""
+        now = time.time() if now is None else now
+        dead_rates = self.dead_letters.rate_per_stage(now, DEAD_LETTER_RATE_WINDOW_S)
+        stages = throughput(self.offsets, stage_topics(self.settings))
+        for row in stages:
+            row["dead_letter_per_s"] = dead_rates.get(row["stage"], 0.0)
+        latest = self.offsets[-1] if self.offsets else None
+        return {
+            "generated_at": now,
+            "feed": {
+                "connected": self.feed_connected,
+                "error": self.feed_error,
+                "alerts_kept": len(self.alerts),
+                "skipped": self.skipped,
+                "subscribers": self.broadcaster.subscribers,
+            },
+            "stages": stages,
+            "lag": latest.lag() if latest else [],
+            "latency": self.latency.summary(),
+            "dead_letters": self.dead_letters.recent(),
+            "severity_counts": self.activity.severity_counts(now),
+            "activity": {
+                "countries": self.activity.countries.series(now),
+                "dyads": self.activity.dyads.series(now),
+            },
+            "topic_mix": self.topic_mix.recent(now),
+            "facets": self.alerts.facets(),
+        }

@@ -1,0 +1,137 @@
+"""Background service that feeds the dashboard from Kafka, started and stopped with the worker.
+
+It reads ALL partitions of the alert, dead-letter and tagged topics without a consumer group
+(so it never takes partitions from the pipeline's agents and every worker sees the whole
+stream), starting from a recent window, and samples offsets for throughput and lag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from mode import Service
+
+from app.kafka_clients import aiokafka_options
+from app.web.aggregates import BUCKET_S, HISTORY_BUCKETS
+from app.web.dashboard import Dashboard
+from app.web.offsets import OffsetProbe
+
+log = logging.getLogger(__name__)
+
+# How far back to read at start, per topic: the charts' window, and an hour of topic mix.
+ALERT_HISTORY_S = BUCKET_S * HISTORY_BUCKETS
+TAGGED_HISTORY_S = 3600.0
+# ... but never more than this many messages per partition, so a start stays quick.
+BACKFILL_CAP = {"alerts": 2000, "dlq": 2000, "tagged": 5000}
+OFFSET_INTERVAL_S = 5.0
+STATS_INTERVAL_S = 2.0
+RETRY_S = 5.0
+
+
+class DashboardFeed(Service):
+    """Reads the topics into a ``Dashboard`` and pushes stats to the browsers."""
+
+    def __init__(self, dashboard: Dashboard, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dashboard = dashboard
+        self.settings = dashboard.settings
+        names = self.settings.topics
+        self._kinds = {names.alerts: "alerts", names.dlq: "dlq", names.tagged: "tagged"}
+
+    async def on_stop(self) -> None:
+        # Open event streams would otherwise hold the web server's shutdown for a minute.
+        self.dashboard.broadcaster.close()
+
+    @Service.task
+    async def _tail_topics(self) -> None:
+        while not self.should_stop:
+            consumer = AIOKafkaConsumer(
+                **aiokafka_options(self.settings),
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="latest",
+            )
+            try:
+                await consumer.start()
+                await self._assign_recent(consumer)
+                self.dashboard.feed_connected, self.dashboard.feed_error = True, None
+                await self._consume(consumer)
+            except (KafkaError, OSError) as error:
+                self._lost("topic feed", error)
+                await self.sleep(RETRY_S)
+            finally:
+                self.dashboard.feed_connected = False
+                await consumer.stop()
+
+    async def _assign_recent(self, consumer: AIOKafkaConsumer) -> None:
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in self._kinds
+            for p in sorted(cluster.partitions_for_topic(topic) or ())
+        ]
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        now_ms = int(time.time() * 1000)
+        since = {
+            tp: now_ms
+            - int(1000 * (TAGGED_HISTORY_S if self._kind(tp) == "tagged" else ALERT_HISTORY_S))
+            for tp in partitions
+        }
+        found = await consumer.offsets_for_times(since)
+        for tp in partitions:
+            first_recent = found[tp].offset if found.get(tp) is not None else ends[tp]
+            consumer.seek(tp, max(first_recent, ends[tp] - BACKFILL_CAP[self._kind(tp)]))
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        while not self.should_stop:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            for tp, records in batches.items():
+                kind = self._kind(tp)
+                for record in records:
+                    if record.value is None:
+                        continue
+                    seconds = record.timestamp / 1000.0
+                    if kind == "alerts":
+                        self.dashboard.on_alert(record.value)
+                    elif kind == "dlq":
+                        self.dashboard.on_dead_letter(record.value, seconds)
+                    else:
+                        self.dashboard.on_tagged(record.value, seconds)
+                # A large backfill must not starve the event loop (and the agents on it).
+                await asyncio.sleep(0)
+
+    def _kind(self, tp: TopicPartition) -> str:
+        return self._kinds[tp.topic]
+
+    @Service.task
+    async def _sample_offsets(self) -> None:
+        while not self.should_stop:
+            probe = OffsetProbe(self.settings)
+            try:
+                await probe.start()
+                while not self.should_stop:
+                    await probe.sample()
+                    self.dashboard.on_offsets(list(probe.history))
+                    await self.sleep(OFFSET_INTERVAL_S)
+            except (KafkaError, OSError) as error:
+                self._lost("offset probe", error)
+                await self.sleep(RETRY_S)
+            finally:
+                await probe.stop()
+
+    @Service.task
+    async def _push_stats(self) -> None:
+        while not self.should_stop:
+            if self.dashboard.broadcaster.subscribers:
+                self.dashboard.broadcaster.publish("stats", self.dashboard.stats())
+            await self.sleep(STATS_INTERVAL_S)
+
+    def _lost(self, what: str, error: BaseException) -> None:
+        self.dashboard.feed_error = f"{what}: {type(error).__name__}: {error}"
+        log.warning("dashboard %s lost the broker, retrying in %.0f s: %r", what, RETRY_S, error)
