@@ -55,18 +55,24 @@ class Settings(BaseSettings):
         description="Comma-separated host:port list. Unset: use the local broker "
         "(127.0.0.1:<local_broker.port>).",
     )
-    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How to talk to the brokers."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="SASL mechanism for SASL_* protocols (PLAIN when unset)."
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password (secret).")
     ssl_cafile: Path | None = Field(default=None, description="CA bundle for SSL/SASL_SSL.")
     ssl_certfile: Path | None = Field(default=None, description="Client certificate (mTLS).")
     ssl_keyfile: Path | None = Field(default=None, description="Client key (mTLS).")
-    local_broker: LocalBroker = Field(default_factory=LocalBroker)
+    local_broker: LocalBroker = Field(
+        default_factory=LocalBroker, description="The local broker run by `brinkwatch kafka`."
+    )
 
     # --- Topology -----------------------------------------------------------------------------
     app_id: str = Field(default="brinkwatch", description="Faust app id = consumer group prefix.")
-    topics: TopicNames = Field(default_factory=TopicNames)
+    topics: TopicNames = Field(default_factory=TopicNames, description="Topic names.")
     partitions: int = Field(default=3, ge=1, description="Partitions for the topics we create.")
     replication_factor: int = Field(default=1, ge=1, description="Replication of our topics.")
     topology: Literal["staged", "fused"] = Field(
@@ -101,7 +107,9 @@ class Settings(BaseSettings):
     )
     max_poll_records: int = Field(default=500, ge=1, description="Records per consumer poll.")
     producer_linger_ms: int = Field(default=5, ge=0, description="Producer batching delay.")
-    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Worker log level."
+    )
 
     def kafka_bootstrap(self) -> str:
         """The bootstrap servers to use: configured ones, else the local broker."""

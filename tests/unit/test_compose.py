@@ -1,0 +1,52 @@
+"""docker-compose.yml cannot run here (no Docker engine): check it agrees with the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.settings import Settings
+from app.settings_reference import setting_docs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_services_and_healthchecks() -> None:
+    services = compose()["services"]
+    assert {"kafka", "kafka-init", "worker"} <= set(services)
+    assert "healthcheck" in services["kafka"] and "healthcheck" in services["worker"]
+    assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert services["kafka"]["image"].endswith(Settings().local_broker.kafka_version)
+    worker_deps = services["worker"]["depends_on"]
+    assert worker_deps["kafka-init"]["condition"] == "service_completed_successfully"
+
+
+def test_worker_environment_uses_real_settings() -> None:
+    services = compose()["services"]
+    env = services["worker"]["environment"]
+    known = {doc.env for doc in setting_docs()}
+    assert set(env) <= known, f"unknown variables: {set(env) - known}"
+    assert env["BRINKWATCH_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    port = env["BRINKWATCH_WEB_PORT"]
+    assert f"127.0.0.1:{port}:{port}" in services["worker"]["ports"]
+    assert str(port) in " ".join(services["worker"]["healthcheck"]["test"])
+
+
+def test_topic_creation_matches_the_settings() -> None:
+    services = compose()["services"]
+    env = services["worker"]["environment"]
+    script = services["kafka-init"]["command"][0]
+    defaults = Settings(_env_file=None).topics  # type: ignore[call-arg]
+    for name, default in defaults.model_dump().items():
+        assert env[f"BRINKWATCH_TOPICS__{name.upper()}"] == default
+        assert default in script
+    assert f"--partitions {env['BRINKWATCH_PARTITIONS']}" in script
+    assert "KAFKA_AUTO_CREATE_TOPICS_ENABLE" in services["kafka"]["environment"]

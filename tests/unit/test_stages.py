@@ -1,0 +1,102 @@
+"""Stage handlers: exactly one of {valid article, dead letter} per raw record, nothing lost."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain.pipeline import Pipeline
+from app.settings import Settings
+from app.streaming.records import SourceRecord
+from app.streaming.stages import detect_stage, fused_stages, tag_stage, validate_stage
+from schemas import Article, DeadLetter, TaggedArticle
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def record(value: bytes, offset: int = 7) -> SourceRecord:
+    return SourceRecord("articles.raw", 2, offset, b"k", value, timestamp=NOW.timestamp() - 1.5)
+
+
+GOOD = json.dumps({
+    "url": "https://news.example.org/a", "title": "Markets steady",
+    "body": "Shares ended the day flat as investors awaited the central bank decision.",
+    "published_at": "2026-11-27T08:00:00Z",
+}).encode()
+
+
+def test_valid_record_gives_one_valid_article_keyed_by_id(pipeline: Pipeline) -> None:
+    result = validate_stage(pipeline, record(GOOD), NOW)
+    assert result.dead_letter is None
+    [out] = result.outputs
+    article = Article.model_validate_json(out.value)
+    assert out.topic == "valid" and out.key == article.article_id.encode()
+    # ingested_at comes from the raw record's Kafka timestamp.
+    assert (NOW - article.ingested_at).total_seconds() == pytest.approx(1.5)
+
+
+def test_bad_record_gives_one_dead_letter_with_the_payload_intact(pipeline: Pipeline) -> None:
+    payload = b'\xff\xfe{"not": utf8'
+    result = validate_stage(pipeline, record(payload, offset=41), NOW)
+    [out] = result.outputs
+    assert out.topic == "dlq"
+    letter = DeadLetter.model_validate_json(out.value)
+    assert letter == result.dead_letter
+    assert base64.b64decode(letter.payload_base64) == payload
+    assert (letter.stage, letter.error_type) == ("validate", "invalid_utf8")
+    assert (letter.source_topic, letter.source_partition, letter.source_offset) == (
+        "articles.raw", 2, 41)
+    assert letter.payload_size == len(payload)
+    assert out.key == b"articles.raw/2/41"
+
+
+def test_tag_then_detect_stages_chain(pipeline: Pipeline) -> None:
+    [valid] = validate_stage(pipeline, record(GOOD), NOW).outputs
+    [tagged_out] = tag_stage(pipeline, record(valid.value), NOW).outputs
+    assert tagged_out.topic == "tagged"
+    tagged = TaggedArticle.model_validate_json(tagged_out.value)
+    assert tagged.article_id == Article.model_validate_json(valid.value).article_id
+    detected = detect_stage(pipeline, record(tagged_out.value), NOW)
+    assert detected.dead_letter is None  # a calm market story raises no alert
+    assert detected.outputs == [] and detected.alert is None
+
+
+def test_undecodable_tag_input_is_dead_lettered(pipeline: Pipeline) -> None:
+    result = tag_stage(pipeline, record(b'{"article_id": 3}'), NOW)
+    assert result.dead_letter is not None
+    assert (result.dead_letter.stage, result.dead_letter.error_type) == ("tag", "schema_violation")
+
+
+class _BrokenDetector:
+    def detect(self, article: TaggedArticle) -> None:
+        raise KeyError("rule table corrupted")
+
+
+def test_a_bug_in_domain_code_is_dead_lettered_not_lost(pipeline: Pipeline) -> None:
+    broken = Pipeline(pipeline.limits, pipeline.topic_tagger, pipeline.actor_recognizer,
+                      _BrokenDetector(), "medium")  # type: ignore[arg-type]
+    results = fused_stages(broken, record(GOOD), NOW)
+    assert [r.stage for r in results] == ["validate", "tag", "detect"]
+    letter = results[-1].dead_letter
+    assert letter is not None
+    assert (letter.stage, letter.error_type) == ("detect", "processing_error")
+    assert "rule table corrupted" in letter.reason
+    assert base64.b64decode(letter.payload_base64) == GOOD
+
+
+def test_fused_gives_the_same_outputs_as_staged(pipeline: Pipeline) -> None:
+    fused = [out for result in fused_stages(pipeline, record(GOOD), NOW) for out in result.outputs]
+    [valid] = validate_stage(pipeline, record(GOOD), NOW).outputs
+    [tagged] = tag_stage(pipeline, replace(record(valid.value)), NOW).outputs
+    assert [o.topic for o in fused] == ["valid", "tagged"]
+    assert fused[0] == valid
+    assert fused[1].key == tagged.key
