@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from app.cli.bench import bench_command
+from app.cli.eval_escalation import escalation_command
+from app.cli.eval_topics import topics_command
 from app.settings import Settings, get_settings
 
 console = Console(stderr=True)
@@ -219,14 +221,6 @@ def evaluate() -> None:
     """Measure tagging and detection on labelled JSONL."""
 
 
-def _register_eval_commands() -> None:
-    from app.cli.eval_escalation import escalation_command
-    from app.cli.eval_topics import topics_command
-
-    evaluate.add_command(topics_command)
-    evaluate.add_command(escalation_command)
-
-
 @main.command("schemas")
 @click.option("--check", is_flag=True, help="Fail if the committed files are stale.")
 def export_schemas(check: bool) -> None:
@@ -242,7 +236,8 @@ def export_schemas(check: bool) -> None:
         console.print(f"wrote {path}")
 
 
-# _register_eval_commands()  # enabled once the eval modules land
+evaluate.add_command(topics_command)
+evaluate.add_command(escalation_command)
 main.add_command(bench_command)
 
 if __name__ == "__main__":
