@@ -33,6 +33,19 @@ END_TO_END_SECONDS = Histogram(
     "From the raw message's Kafka timestamp to the alert being handed to the producer.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )
+ALERT_LEVELS = Counter(
+    "brinkwatch_alerts_by_level_total",
+    "Escalation alerts published, once per alert, by severity level.",
+    ["severity_level"],
+)
+COUNTRY_SEVERITY = Counter(
+    "brinkwatch_country_severity_total",
+    "Severity (0-10) of published alerts summed per actor country: escalation activity. "
+    "Labels are ISO alpha-3 codes, so the series count stays bounded (~250).",
+    ["country"],
+)
+# Set by the dashboard feed from the group's committed offsets, so every worker reports the
+# whole group's lag: aggregate it with max, not sum.
 CONSUMER_LAG = Gauge(
     "brinkwatch_consumer_lag",
     "Messages behind the end of the partition, per consumed topic partition.",
@@ -52,8 +65,11 @@ def record_dead_letter(letter: DeadLetter) -> None:
 
 
 def record_alert(alert: EscalationAlert) -> None:
-    """Count an alert per category and observe its end-to-end latency."""
+    """Count an alert per category, level and country; observe its end-to-end latency."""
     for category in alert.categories:
         ALERTS.labels(alert.severity_level, category.category).inc()
+    ALERT_LEVELS.labels(alert.severity_level).inc()
+    for country in sorted(set(alert.actors)):
+        COUNTRY_SEVERITY.labels(country).inc(alert.severity)
     latency = (alert.detected_at - alert.ingested_at).total_seconds()
     END_TO_END_SECONDS.observe(max(latency, 0.0))
