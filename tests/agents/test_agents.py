@@ -14,11 +14,14 @@ from app.settings import Settings
 from app.streaming.faust_app import BrinkwatchApp, create_app
 from schemas import Article, DeadLetter
 
-GOOD = json.dumps({
-    "url": "https://news.example.org/b", "title": "Council approves budget",
-    "body": "The city council approved next year's budget after a short debate.",
-    "published_at": "2026-11-27T08:00:00Z",
-}).encode()
+GOOD = json.dumps(
+    {
+        "url": "https://news.example.org/b",
+        "title": "Council approves budget",
+        "body": "The city council approved next year's budget after a short debate.",
+        "published_at": "2026-11-27T08:00:00Z",
+    }
+).encode()
 
 
 @pytest.fixture
@@ -27,8 +30,12 @@ async def make_app(tmp_path: Path) -> AsyncIterator[Callable[[str], BrinkwatchAp
     apps: list[BrinkwatchApp] = []
 
     def build(topology: str) -> BrinkwatchApp:
-        settings = Settings(_env_file=None, app_id=f"agent-test-{topology}",  # type: ignore[call-arg]
-                            topology=topology, data_dir=tmp_path)
+        settings = Settings(
+            _env_file=None,
+            app_id=f"agent-test-{topology}",  # type: ignore[call-arg]
+            topology=topology,
+            data_dir=tmp_path,
+        )
         app = create_app(settings)
         app.loop = asyncio.get_running_loop()
         app.finalize()

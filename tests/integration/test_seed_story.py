@@ -16,8 +16,13 @@ from tests.support.worker import isolated_env, running_worker
 pytestmark = [pytest.mark.integration, pytest.mark.data]
 
 # Context the domain notes say must not fire: history, treaties, de-escalation.
-CONTEXT_PHRASES = ("peace accords", "reducing military tension", "technically at war",
-                   "1950 to 1953", "closed in 2016")
+CONTEXT_PHRASES = (
+    "peace accords",
+    "reducing military tension",
+    "technically at war",
+    "1950 to 1953",
+    "closed in 2016",
+)
 
 
 def seed_articles(shared_dir: Path) -> list[bytes]:
@@ -27,9 +32,17 @@ def seed_articles(shared_dir: Path) -> list[bytes]:
     for path in stories:
         title, _, body = path.read_text(encoding="utf-8").partition("\n")
         url = f"https://seed.brinkwatch.invalid/{path.stem}"
-        articles.append(json.dumps({
-            "url": url, "title": title.strip(), "body": body,
-            "published_at": "2020-06-09T06:00:00Z", "source": "seed"}).encode())
+        articles.append(
+            json.dumps(
+                {
+                    "url": url,
+                    "title": title.strip(),
+                    "body": body,
+                    "published_at": "2020-06-09T06:00:00Z",
+                    "source": "seed",
+                }
+            ).encode()
+        )
     return articles
 
 
@@ -51,8 +64,10 @@ async def test_seed_story_alerts_through_the_broker(
     assert len(alerts) == len(articles), "one alert per seed story, no duplicates"
     alert = alerts[0]
     # Offsets refer to the normalised body the pipeline published on the valid topic.
-    valid = {a.article_id: a for a in map(Article.model_validate_json,
-                                          (r.value for r in records[topics[1]]))}
+    valid = {
+        a.article_id: a
+        for a in map(Article.model_validate_json, (r.value for r in records[topics[1]]))
+    }
     body = valid[alert.article_id].body
     assert {"PRK", "KOR"} <= set(alert.actors)
     assert alert.dyad is not None and (alert.dyad.source, alert.dyad.target) == ("PRK", "KOR")
@@ -64,7 +79,7 @@ async def test_seed_story_alerts_through_the_broker(
         assert category.quad_class in (3, 4) and category.goldstein < 0
         for evidence in category.evidence:
             text = body if evidence.field == "body" else alert.title
-            assert text[evidence.start:evidence.end] == evidence.phrase
+            assert text[evidence.start : evidence.end] == evidence.phrase
             assert not any(p in evidence.sentence for p in CONTEXT_PHRASES), evidence
     topic_codes = {t.code for t in alert.topics}
     assert {"medtop:11000000", "medtop:16000000"} <= topic_codes

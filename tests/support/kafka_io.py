@@ -30,7 +30,10 @@ async def collect(
 ) -> dict[str, list[ConsumerRecord]]:
     """Read the topics from the beginning until ``done(records)`` or the timeout."""
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
     records: dict[str, list[ConsumerRecord]] = {topic: [] for topic in topics}

@@ -43,14 +43,18 @@ def isolated_env(bootstrap: str, name: str, workdir: Path, **extra: str) -> dict
 
 
 @contextmanager
-def running_worker(env: dict[str, str], workdir: Path, ready_timeout_s: float = 90.0
-                   ) -> Iterator[subprocess.Popen[bytes]]:
+def running_worker(
+    env: dict[str, str], workdir: Path, ready_timeout_s: float = 90.0
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start ``brinkwatch worker`` and wait until its agents are consuming ("Worker ready")."""
     log_path = workdir / "worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli.main", "worker"],
-            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_ready(process, log_path, ready_timeout_s)

@@ -29,7 +29,10 @@ def test_every_field_is_described_and_versioned(name: str) -> None:
 
 
 def test_schemas_package_never_imports_the_app() -> None:
-    code = "import sys, schemas, schemas.export; print(sorted(m for m in sys.modules if m == 'app' or m.startswith('app.')))"
+    code = (
+        "import sys, schemas, schemas.export;"
+        "print(sorted(m for m in sys.modules if m == 'app' or m.startswith('app.')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -41,13 +44,30 @@ def test_a_published_alert_validates_against_its_json_schema() -> None:
 
     now = datetime(2026, 11, 27, tzinfo=UTC)
     alert = EscalationAlert(
-        alert_id="a", article_id="b", url="https://x.example/", title="t", published_at=now,
-        ingested_at=now, detected_at=now, severity=8.0, severity_level="high",
-        categories=[AlertCategory(category="threaten", cameo_code="138", plover_type="THREATEN",
-                                  quad_class=3, goldstein=-7.0,
-                                  evidence=[Evidence(rule_id="r", phrase="p", field="body",
-                                                     start=0, end=1, sentence="p.")])],
-        actors=["PRK"], dyad=Dyad(source="PRK", target="KOR"), rules_version="x@1",
+        alert_id="a",
+        article_id="b",
+        url="https://x.example/",
+        title="t",
+        published_at=now,
+        ingested_at=now,
+        detected_at=now,
+        severity=8.0,
+        severity_level="high",
+        categories=[
+            AlertCategory(
+                category="threaten",
+                cameo_code="138",
+                plover_type="THREATEN",
+                quad_class=3,
+                goldstein=-7.0,
+                evidence=[
+                    Evidence(rule_id="r", phrase="p", field="body", start=0, end=1, sentence="p.")
+                ],
+            )
+        ],
+        actors=["PRK"],
+        dyad=Dyad(source="PRK", target="KOR"),
+        rules_version="x@1",
     )
     schema = json.loads(path_for("escalation_alert").read_text())
     jsonschema.validate(json.loads(alert.model_dump_json()), schema)

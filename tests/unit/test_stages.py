@@ -27,11 +27,14 @@ def record(value: bytes, offset: int = 7) -> SourceRecord:
     return SourceRecord("articles.raw", 2, offset, b"k", value, timestamp=NOW.timestamp() - 1.5)
 
 
-GOOD = json.dumps({
-    "url": "https://news.example.org/a", "title": "Markets steady",
-    "body": "Shares ended the day flat as investors awaited the central bank decision.",
-    "published_at": "2026-11-27T08:00:00Z",
-}).encode()
+GOOD = json.dumps(
+    {
+        "url": "https://news.example.org/a",
+        "title": "Markets steady",
+        "body": "Shares ended the day flat as investors awaited the central bank decision.",
+        "published_at": "2026-11-27T08:00:00Z",
+    }
+).encode()
 
 
 def test_valid_record_gives_one_valid_article_keyed_by_id(pipeline: Pipeline) -> None:
@@ -54,7 +57,10 @@ def test_bad_record_gives_one_dead_letter_with_the_payload_intact(pipeline: Pipe
     assert base64.b64decode(letter.payload_base64) == payload
     assert (letter.stage, letter.error_type) == ("validate", "invalid_utf8")
     assert (letter.source_topic, letter.source_partition, letter.source_offset) == (
-        "articles.raw", 2, 41)
+        "articles.raw",
+        2,
+        41,
+    )
     assert letter.payload_size == len(payload)
     assert out.key == b"articles.raw/2/41"
 
@@ -82,8 +88,13 @@ class _BrokenDetector:
 
 
 def test_a_bug_in_domain_code_is_dead_lettered_not_lost(pipeline: Pipeline) -> None:
-    broken = Pipeline(pipeline.limits, pipeline.topic_tagger, pipeline.actor_recognizer,
-                      _BrokenDetector(), "medium")  # type: ignore[arg-type]
+    broken = Pipeline(
+        pipeline.limits,
+        pipeline.topic_tagger,
+        pipeline.actor_recognizer,
+        _BrokenDetector(),
+        "medium",
+    )  # type: ignore[arg-type]
     results = fused_stages(broken, record(GOOD), NOW)
     assert [r.stage for r in results] == ["validate", "tag", "detect"]
     letter = results[-1].dead_letter

@@ -11,8 +11,9 @@ from app.domain.validation import Rejection, ValidationLimits, article_id_for, v
 from schemas import Article
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-LIMITS = ValidationLimits(max_bytes=10_000, max_future_skew=timedelta(hours=24),
-                          default_language="en")
+LIMITS = ValidationLimits(
+    max_bytes=10_000, max_future_skew=timedelta(hours=24), default_language="en"
+)
 
 
 def raw(**fields: object) -> bytes:
@@ -31,8 +32,12 @@ def check(payload: bytes) -> Article | Rejection:
 
 
 def test_valid_article_is_normalised() -> None:
-    result = check(raw(title="  Talks   resume\n in Geneva ", body="<p>First &amp; second.</p>"
-                       "<script>evil()</script><p>Third.</p>"))
+    result = check(
+        raw(
+            title="  Talks   resume\n in Geneva ",
+            body="<p>First &amp; second.</p><script>evil()</script><p>Third.</p>",
+        )
+    )
     assert isinstance(result, Article)
     assert result.title == "Talks resume in Geneva"
     assert result.body == "First & second.\n\nThird."
@@ -76,8 +81,16 @@ def test_schema_violation_names_the_fields() -> None:
 
 
 def test_alternative_field_names_and_epoch_time() -> None:
-    result = check(json.dumps({"url": "https://a.example/x", "title": "T", "text": "Body text.",
-                               "date": 1_764_000_000}).encode())
+    result = check(
+        json.dumps(
+            {
+                "url": "https://a.example/x",
+                "title": "T",
+                "text": "Body text.",
+                "date": 1_764_000_000,
+            }
+        ).encode()
+    )
     assert isinstance(result, Article)
     assert result.body == "Body text."
     assert result.published_at == datetime.fromtimestamp(1_764_000_000, tz=UTC)
@@ -102,8 +115,12 @@ def test_url_id_ignores_tracking_and_cosmetic_differences() -> None:
 
 
 def test_language_is_detected_or_defaulted() -> None:
-    french = check(raw(body="Le gouvernement a annoncé que les négociations avec les syndicats "
-                       "reprendront dans une semaine pour la réforme."))
+    french = check(
+        raw(
+            body="Le gouvernement a annoncé que les négociations avec les syndicats "
+            "reprendront dans une semaine pour la réforme."
+        )
+    )
     assert isinstance(french, Article) and french.language == "fr"
     given = check(raw(language="DE"))
     assert isinstance(given, Article) and given.language == "de"
