@@ -23,8 +23,9 @@ from app.bench.processes import (
     wait_ready,
 )
 from app.bench.results import LatencyAtLoad, Soak, Throughput
-from app.bench.stats import drain_rate, latency_summary
+from app.bench.stats import latency_summary
 from app.bench.topics import create_pipeline_topics, isolated_settings, worker_env
+from app.bench.worker_metrics import wait_stages_drained
 from app.settings import Settings
 from app.streaming.topic_admin import ensure_topics
 
@@ -69,23 +70,34 @@ async def _drain(
     articles: int,
     partitions: int,
 ) -> Throughput:
-    """Wait for all consumers, then for every input's output; measure rate and CPU."""
+    """Wait for all consumers, then for every input's output; measure rate and CPU.
+
+    The window runs from the moment every consumer is ready to the last output (or, in the
+    staged topology, to when detection caught up). Outputs before that moment, from a consumer
+    that was ready earlier than the others, are left out with their time.
+    """
     ready_at = await wait_ready(processes)
     cpu_before = sum(p.cpu_seconds() for p in processes)
     finished = await collector.wait_for(phase_id, articles, _drain_timeout(articles))
+    ports = [p.web_port for p in processes if p.web_port]
+    drained_at = await wait_stages_drained(ports) if ports else None
     cpu = sum(p.cpu_seconds() for p in processes) - cpu_before
     if not finished:
         ctx.say(f"[yellow]{phase_id}: only {collector.completed(phase_id)}/{articles} done")
     outputs = collector.completions[phase_id]
-    rate, window, counted = drain_rate((o.stamped for o in outputs.values()), ready_at)
-    kinds = collector.kind_counts[phase_id]
+    alerts = collector.alerts[phase_id]
+    stamps = [o.stamped for o in outputs.values()]
+    counted = sum(1 for s in stamps if s >= ready_at)
+    end = max([*stamps, drained_at or 0.0], default=ready_at)
+    window = end - ready_at
     return Throughput(
         articles=articles,
         completed=len(outputs),
         tagged=sum(1 for o in outputs.values() if o.kind in ("tagged", "copy")),
         dead_letters=sum(1 for o in outputs.values() if o.kind == "dlq"),
-        alerts=kinds["alert"],
-        per_s=rate,
+        alerts=len(alerts),
+        duplicates=sum(collector.kind_counts[phase_id].values()) - len(outputs) - len(alerts),
+        per_s=counted / window if window > 0 else 0.0,
         window_s=window,
         cpu_ms_per_article=cpu / counted * 1000 if counted else None,
         processes=len(processes),
@@ -121,7 +133,7 @@ async def pipeline_throughput(
 
 
 async def latency_at_load(
-    ctx: RunContext, settings: Settings, collector: Collector, rate: float
+    ctx: RunContext, settings: Settings, collector: Collector, worker: Measured, rate: float
 ) -> LatencyAtLoad:
     """Offer articles at ``rate`` per second for the configured time; latency per article."""
     phase_id = ctx.phase_id(f"l{round(rate)}")
@@ -131,6 +143,8 @@ async def latency_at_load(
     sent_at = await send_paced(settings, settings.topics.raw, payloads, rate)
     if not await collector.wait_for(phase_id, count, _drain_timeout(count)):
         ctx.say(f"[yellow]{phase_id}: only {collector.completed(phase_id)}/{count} done")
+    if worker.web_port:
+        await wait_stages_drained([worker.web_port])  # the next load starts from an idle worker
     outputs = collector.completions[phase_id]
     tagged = {seq: o for seq, o in outputs.items() if o.kind == "tagged"}
     alerts = collector.alerts[phase_id]

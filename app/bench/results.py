@@ -15,6 +15,8 @@ class Throughput:
     tagged: int
     dead_letters: int
     alerts: int
+    duplicates: int
+    """Outputs beyond the first per input: redeliveries after a rebalance (at-least-once)."""
     per_s: float
     window_s: float
     cpu_ms_per_article: float | None

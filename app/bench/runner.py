@@ -25,13 +25,14 @@ from app.bench.phases import (
 )
 from app.bench.processes import WORKER_READY, RssSampler, free_port, launched
 from app.bench.results import LatencyAtLoad, Soak, Throughput
-from app.bench.stage_split import domain_split_us, scrape_stage_seconds
+from app.bench.stage_split import domain_split_us
 from app.bench.topics import (
     create_pipeline_topics,
     delete_run_topics,
     isolated_settings,
     worker_env,
 )
+from app.bench.worker_metrics import stage_seconds
 from app.settings import Settings
 
 # Goals from the benchmark issue (targets, not tests).
@@ -76,14 +77,14 @@ async def _pipeline_session(ctx: RunContext) -> dict[str, Any]:
                 ctx.say(f"pipeline: worker draining ({settings.topology})")
                 throughput = await pipeline_throughput(ctx, settings, collector, worker)
                 ctx.say(f"pipeline: {throughput.per_s:,.0f} articles/s")
-                stage_metrics = scrape_stage_seconds(port)
+                stage_metrics = stage_seconds([port])
                 latencies: list[LatencyAtLoad] = []
                 skipped: list[float] = []
                 for rate in ctx.config.loads:
                     if rate > SATURATION_FACTOR * throughput.per_s:
                         skipped.append(rate)
                         continue
-                    latencies.append(await latency_at_load(ctx, settings, collector, rate))
+                    latencies.append(await latency_at_load(ctx, settings, collector, worker, rate))
                 soaked = (
                     await soak(ctx, settings, collector, worker)
                     if ctx.config.soak_articles

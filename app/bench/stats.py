@@ -1,4 +1,4 @@
-"""Small statistics: percentiles and the drain rate of a backlog."""
+"""Small statistics: percentiles of latencies."""
 
 from __future__ import annotations
 
@@ -24,16 +24,3 @@ def latency_summary(seconds: Iterable[float]) -> dict[str, float]:
         "max": round(values[-1], 1) if values else math.nan,
         "samples": len(values),
     }
-
-
-def drain_rate(stamps: Iterable[float], start: float) -> tuple[float, float, int]:
-    """Outputs per second from ``start`` (all consumers ready) to the last output.
-
-    Returns (rate, window seconds, outputs counted). Outputs stamped before ``start`` came from
-    a consumer that was ready earlier than the others and are left out with their time.
-    """
-    counted = [s for s in stamps if s >= start]
-    if not counted:
-        return 0.0, 0.0, 0
-    window = max(counted) - start
-    return (len(counted) / window if window > 0 else math.inf), window, len(counted)
