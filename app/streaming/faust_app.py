@@ -33,7 +33,7 @@ class PipelineTopics:
         return getattr(self, name)
 
 
-class BrinkwatchApp(faust.App):  # type: ignore[misc]
+class BrinkwatchApp(faust.App):
     """A Faust app that creates its topics before any agent consumes."""
 
     def __init__(self, settings: Settings, **options: Any) -> None:
