@@ -1,7 +1,9 @@
 """Country actor recognition: names, demonyms, capitals, institutions and leaders -> ISO alpha-3.
 
-One case-sensitive Aho-Corasick pass per field finds every known surface form; whole-word
-checks and a longest-match rule pick the mentions ("North Korea" beats "Korea", "Latin
+Each surface form is indexed by its first word. One byte-level split of the text and a set
+intersection tell which first words occur (cheap: no per-character scan in Python); only those
+are searched for, case-sensitively, with whole-word checks; a longest-match rule picks the
+mentions ("North Korea" beats "Korea", "Latin
 America" beats "America" and is then dropped as a blocker); ambiguous forms ("Georgia",
 "Jordan", "the North") count only when the article's context says they are the country.
 """
@@ -9,8 +11,6 @@ America" beats "America" and is then dropped as a blocker); ambiguous forms ("Ge
 from __future__ import annotations
 
 from pathlib import Path
-
-import ahocorasick
 
 from app.domain.actor_lexicon import ACTORS_PATH, Context, Form, load_vocabulary
 from schemas import ActorMention, ActorTag, TextField
@@ -25,24 +25,48 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _Found = tuple[TextField, int, int, Form]
+# ASCII letters and digits kept (case too), other ASCII bytes to spaces: the first words of
+# forms and of the text are compared after the same cut.
+_WORD_BYTES = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
+_UNICODE_PUNCTUATION = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014")
+# A leading article is part of the mention ("the North") but not of the word we search for.
+_ARTICLES = ("the ", "The ")
+
+
+def _words(text: str) -> list[bytes]:
+    for mark in _UNICODE_PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text.encode("utf-8").translate(_WORD_BYTES).split()
 
 
 class ActorRecognizer:
     """Finds the countries an article names, with every mention's exact offsets."""
 
-    def __init__(self, automaton: ahocorasick.Automaton, names: dict[str, str]) -> None:
-        self._automaton = automaton
+    def __init__(
+        self, forms: dict[bytes, tuple[tuple[str, str, Form], ...]], names: dict[str, str]
+    ):
+        # first word -> (lead article, searched text, form), longest first
+        self._forms = forms
+        self._heads = frozenset(forms)
         self._names = names
 
     @classmethod
     def load(cls, path: Path = ACTORS_PATH) -> ActorRecognizer:
         """Build the recogniser from pycountry and actors.yaml (done once per process)."""
         vocabulary = load_vocabulary(path)
-        automaton = ahocorasick.Automaton()
+        index: dict[bytes, list[tuple[str, str, Form]]] = {}
         for text, form in vocabulary.forms.items():
-            automaton.add_word(text, form)
-        automaton.make_automaton()
-        return cls(automaton, vocabulary.names)
+            lead = next((a for a in _ARTICLES if text.startswith(a)), "")
+            core = text[len(lead) :]
+            words = _words(core)
+            if words:
+                index.setdefault(words[0], []).append((lead, core, form))
+        forms = {
+            head: tuple(sorted(entries, key=lambda e: -len(e[1])))
+            for head, entries in index.items()
+        }
+        return cls(forms, vocabulary.names)
 
     def find(self, title: str, body: str) -> list[ActorTag]:
         """Country actors, most mentioned first, each with its mentions in text order."""
@@ -76,14 +100,24 @@ class ActorRecognizer:
             # ALL-CAPS headlines defeat case-sensitive matching; they carry little extra anyway.
             return []
         candidates: list[tuple[int, int, Form]] = []
-        for last, form in self._automaton.iter(text):
-            end = last + 1
-            start = end - len(form.text)
-            if form.text[0].isalnum() and start > 0 and text[start - 1].isalnum():
-                continue
-            if form.text[-1].isalnum() and end < len(text) and text[end].isalnum():
-                continue
-            candidates.append((start, end, form))
+        for head in self._heads.intersection(_words(text)):
+            needle = head.decode("utf-8")
+            at = text.find(needle)
+            while at >= 0:
+                for lead, core, form in self._forms[head]:
+                    end = at + len(core)
+                    if not text.startswith(core, at) or (
+                        core[-1].isalnum() and end < len(text) and text[end].isalnum()
+                    ):
+                        continue
+                    if at > 0 and text[at - 1].isalnum():
+                        break  # inside a longer word: "Iran" in "Tehran"? no form can start here
+                    start = at - len(lead)
+                    if lead and (start < 0 or text[start:at] != lead):
+                        continue
+                    candidates.append((start, end, form))
+                    break
+                at = text.find(needle, at + 1)
         # Unambiguous forms and blockers first, then longest, then leftmost: so "The North
         # Koreans" is a demonym, not the contextual "The North" followed by a fragment.
         candidates.sort(key=lambda c: (c[2].context is not None, c[0] - c[1], c[0]))

@@ -19,8 +19,22 @@ RULES_DIR = Path(__file__).parent / "rules"
 LEXICON_PATH = RULES_DIR / "topics.yaml"
 MODEL_PATH = RULES_DIR / "topic_model.json"
 
-WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"^medtop:\d{8}$")
+# ASCII letters and digits lower-cased, other ASCII bytes to spaces; UTF-8 bytes of non-ASCII
+# letters pass through, so "élysée" stays one word.
+_WORD_BYTES = bytes(
+    (c | 0x20 if 65 <= c <= 90 else c) if chr(c).isalnum() or c >= 128 else 32 for c in range(256)
+)
+# Non-ASCII punctuation common in news text, which the byte table cannot see.
+_UNICODE_PUNCTUATION = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026")
+
+
+def words_of(text: str) -> list[bytes]:
+    """Lower-case words of ``text`` as UTF-8 bytes; any punctuation separates words."""
+    for mark in _UNICODE_PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text.lower().encode("utf-8").translate(_WORD_BYTES).split()
 
 
 class TopicLexiconError(ValueError):
@@ -48,7 +62,7 @@ class TermWeights:
 def normalize_term(term: str) -> str:
     """Lower-case and re-join the words of a term the way article text is tokenised."""
     prefix = term.endswith("*")
-    words = WORD.findall(term.lower())
+    words = [w.decode("utf-8") for w in words_of(term)]
     if not words:
         raise TopicLexiconError(f"term {term!r} has no words")
     return " ".join(words) + ("*" if prefix else "")
@@ -72,6 +86,14 @@ def load_lexicon(path: Path = LEXICON_PATH) -> TermWeights:
                 # A term listed twice in one topic keeps its strongest weight.
                 slot[index] = max(slot.get(index, float("-inf")), float(weight))
     return TermWeights(topics, terms)
+
+
+def model_vocabulary(path: Path = MODEL_PATH) -> set[str]:
+    """Words the model was trained on: used to expand prefix terms such as "film*"."""
+    if not path.exists():
+        return set()
+    model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return set(model.get("vocabulary", [])) | set(model["terms"])
 
 
 def merge_model(weights: TermWeights, path: Path = MODEL_PATH) -> None:
