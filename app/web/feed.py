@@ -75,6 +75,10 @@ class DashboardFeed(Service):
             for topic in self._kinds
             for p in sorted(cluster.partitions_for_topic(topic) or ())
         ]
+        missing = set(self._kinds) - {tp.topic for tp in partitions}
+        if missing:
+            # The worker creates its topics before services start; this is a deleted topic.
+            raise KafkaError(f"topics not found: {sorted(missing)}")
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
         now_ms = int(time.time() * 1000)
