@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from app.domain.escalation.ruleset import CueSpec, expand
 
 # A year introduced by a preposition ("in 2016", "since 1999") or a span ("1950-53",
@@ -14,22 +16,44 @@ _YEAR_AFTER_PREPOSITION = re.compile(
     r"(?:early\s+|late\s+|mid-?)?((?:1[6-9]|20)\d\d)\b"
 )
 _YEAR_SPAN = re.compile(r"\b((?:1[6-9]|20)\d\d)\s*(?:-|–|—|to|and)\s*((?:1[6-9]|20)?\d\d)\b")
+_DIGIT = re.compile(r"\d")
 _DECADE = re.compile(
     r"\b(?:the\s+)?(?:(?:1[6-9]|20)\d0s|(?:fifties|sixties|seventies|eighties|nineties))\b"
 )
 
 
-def phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
-    """One alternation over the expanded phrases, anchored on word boundaries."""
-    forms = sorted({form for phrase in phrases for form in expand(phrase)}, key=len, reverse=True)
-    if not forms:
-        return None
-    parts = []
-    for form in forms:
-        left = r"(?<!\w)" if form[0].isalnum() and not form.startswith("n'") else ""
-        right = r"(?!\w)" if form[-1].isalnum() else ""
-        parts.append(left + re.escape(form) + right)
-    return re.compile("|".join(parts))
+class PhraseSet:
+    """Whole-word phrase lookup with an Aho-Corasick automaton: one pass over the text
+    whatever the number of phrases (a regex alternation of hundreds of phrases is ~100x
+    slower per sentence)."""
+
+    def __init__(self, phrases: list[str]) -> None:
+        forms = {form for phrase in phrases for form in expand(phrase)}
+        self._automaton = ahocorasick.Automaton()
+        for form in forms:
+            # "n't" attaches to its verb ("didn't"): no word boundary on its left.
+            self._automaton.add_word(form, (len(form), form.startswith("n'")))
+        self.empty = not forms
+        if forms:
+            self._automaton.make_automaton()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Every whole-word occurrence, by end offset."""
+        if self.empty:
+            return []
+        found = []
+        for last, (length, glued) in self._automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if not glued and start > 0 and text[start - 1].isalnum():
+                continue
+            if end < len(text) and text[end].isalnum():
+                continue
+            found.append((start, end))
+        return found
+
+    def search(self, text: str) -> bool:
+        """True when any phrase occurs in ``text``."""
+        return bool(self.spans(text))
 
 
 def words_before(text: str, end: int, count: int) -> str:
@@ -59,19 +83,13 @@ class CueChecker:
 
     def __init__(self, spec: CueSpec) -> None:
         self.spec = spec
-        self._negation = phrase_regex(spec.negation)
-        self._denial = phrase_regex(spec.denial)
-        self._hedge = phrase_regex(spec.hedge)
-        self._history = phrase_regex(spec.history)
-        self._deescalation = phrase_regex(spec.deescalation)
-        self._resolution = phrase_regex(spec.resolution)
-        self._metaphor = phrase_regex(spec.metaphor)
-
-    def metaphor_spans(self, sentence: str) -> list[tuple[int, int]]:
-        """Spans of sport/business/tech phrases in a sentence."""
-        if self._metaphor is None:
-            return []
-        return [m.span() for m in self._metaphor.finditer(sentence)]
+        self._negation = PhraseSet(spec.negation)
+        self._denial = PhraseSet(spec.denial)
+        self._hedge = PhraseSet(spec.hedge)
+        self._history = PhraseSet(spec.history)
+        self._deescalation = PhraseSet(spec.deescalation)
+        self._resolution = PhraseSet(spec.resolution)
+        self.metaphor = PhraseSet(spec.metaphor)
 
     def cancelled(self, sentence: str, start: int, end: int, year: int) -> str | None:
         """Why the trigger at ``sentence[start:end]`` does not report a new escalation."""
@@ -106,13 +124,13 @@ class CueChecker:
         return _found(self._hedge, words_before(sentence, start, self.spec.hedge_window))
 
 
-def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
+def _found(phrases: PhraseSet, text: str) -> bool:
+    return phrases.search(text)
 
 
 def _past_year(window: str, year: int) -> bool:
     """A year before the article's own, or a decade, near the trigger."""
-    if not any(ch.isdigit() for ch in window) and "ties" not in window:
+    if _DIGIT.search(window) is None and "ties" not in window:
         return False
     for match in _YEAR_AFTER_PREPOSITION.finditer(window):
         if int(match.group(1)) < year:

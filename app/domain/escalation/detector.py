@@ -3,13 +3,12 @@ context checks only in the sentences that hold a trigger."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
-from app.domain.escalation.cues import CueChecker, phrase_regex, words_after, words_before
+from app.domain.escalation.cues import CueChecker, PhraseSet, words_after, words_before
 from app.domain.escalation.ruleset import CategorySpec, RuleSet, RuleSpec, expand, load_ruleset
 from app.domain.escalation.scoring import (
     Hit,
@@ -19,11 +18,16 @@ from app.domain.escalation.scoring import (
     level_of,
     severity_of,
 )
+from app.domain.escalation.textscan import (
+    LazySentences,
+    key,
+    lower_keep_length,
+    snippet,
+    spaced,
+)
 from app.domain.findings import Detection
-from app.domain.text import Sentence, sentence_at, split_sentences
+from app.domain.text import Sentence
 from schemas import TaggedArticle, TextField
-
-_SNIPPET = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +35,8 @@ class _Rule:
     spec: RuleSpec
     category: CategorySpec
     weight: float
-    near: re.Pattern[str] | None
-    unless: re.Pattern[str] | None
+    near: PhraseSet | None
+    unless: PhraseSet | None
 
 
 class EscalationDetector:
@@ -51,22 +55,29 @@ class EscalationDetector:
                     spec=spec,
                     category=category,
                     weight=-category.goldstein[spec.cameo] * category.weight,
-                    near=phrase_regex(spec.near),
-                    unless=phrase_regex(spec.unless),
+                    near=PhraseSet(spec.near) if spec.near else None,
+                    unless=PhraseSet(spec.unless) if spec.unless else None,
                 )
             )
-        self._modifiers = phrase_regex(ruleset.severity.modifiers)
+        self._modifiers = PhraseSet(ruleset.severity.modifiers)
         self._weak_topics = frozenset(ruleset.severity.weak_context_topics)
-        table: dict[str, list[int]] = {}
+        # Keys are padded with spaces and the text has its punctuation turned into spaces
+        # (length-preserving), so the automaton only reports whole words: far fewer matches
+        # than raw substrings ("end" in "weekend") and no boundary checks afterwards.
+        table: dict[str, tuple[list[int], bool]] = {}
         for index, spec in enumerate(ruleset.rules):
             for term in spec.terms:
                 for form in expand(term):
-                    ids = table.setdefault(form, [])
+                    ids, _ = table.setdefault(key(form), ([], False))
                     if index not in ids:
                         ids.append(index)
+        for phrase in ruleset.cues.metaphor:
+            for form in expand(phrase):
+                ids, _ = table.get(key(form), ([], False))
+                table[key(form)] = (ids, True)
         self._automaton = ahocorasick.Automaton()
-        for form, ids in table.items():
-            self._automaton.add_word(form, (len(form), tuple(ids)))
+        for padded, (ids, metaphor) in table.items():
+            self._automaton.add_word(padded, (len(padded), tuple(ids), metaphor))
         self._automaton.make_automaton()
 
     @classmethod
@@ -113,30 +124,29 @@ class EscalationDetector:
         return article.topics[0].code in self._weak_topics
 
     def _scan(self, field: TextField, text: str, mentions: list[Mention], year: int) -> list[Hit]:
-        lowered = _lower(text)
-        found = list(self._automaton.iter(lowered))
+        lowered = lower_keep_length(text)
+        found = []
+        metaphors = []
+        for last, (length, rule_ids, metaphor) in self._automaton.iter(spaced(lowered)):
+            start, end = last - length + 1, last - 1
+            if metaphor:
+                metaphors.append((start, end))
+            if rule_ids:
+                found.append((start, end, rule_ids))
         if not found:
             return []
-        sentences = split_sentences(text)
+        sentences = LazySentences(text)
         question_title = field == "title" and text.rstrip().endswith("?")
-        metaphors: dict[int, list[tuple[int, int]]] = {}
+        lead_sentences = self.ruleset.severity.lead_sentences
         hits: list[Hit] = []
-        for last, (length, rule_ids) in found:
-            start, end = last - length + 1, last + 1
-            if (start > 0 and lowered[start - 1].isalnum()) or (
-                end < len(lowered) and lowered[end].isalnum()
-            ):
+        for start, end, rule_ids in found:
+            if any(s < end and start < e for s, e in metaphors):
                 continue
-            sentence = sentence_at(sentences, start)
+            sentence = sentences.at(start)
             if sentence is None or end > sentence.end:
                 continue
             low = lowered[sentence.start : sentence.end]
             ts, te = start - sentence.start, end - sentence.start
-            spans = metaphors.get(sentence.start)
-            if spans is None:
-                spans = metaphors[sentence.start] = self.cues.metaphor_spans(low)
-            if any(s < te and ts < e for s, e in spans):
-                continue
             candidates = []
             for index in rule_ids:
                 rule = self._rules[index]
@@ -151,8 +161,9 @@ class EscalationDetector:
                 continue
             hedged = question_title or self.cues.hedged(low, ts)
             modified = self._modified(low, ts, te)
+            lead = field == "title" or sentences.is_lead(sentence, lead_sentences)
+            factor = self.ruleset.severity.hedge_factor if hedged else 1.0
             for rule, (ss, se) in candidates:
-                factor = self.ruleset.severity.hedge_factor if hedged else 1.0
                 hits.append(
                     Hit(
                         rule=rule.spec,
@@ -160,13 +171,14 @@ class EscalationDetector:
                         weight=rule.weight * factor,
                         hedged=hedged,
                         modified=modified,
+                        lead=lead,
                         field=field,
                         start=sentence.start + ss,
                         end=sentence.start + se,
                         trigger_start=start,
                         trigger_end=end,
                         phrase=text[sentence.start + ss : sentence.start + se],
-                        sentence=_snippet(sentence, ss, se),
+                        sentence=snippet(sentence, ss, se),
                         sentence_start=sentence.start,
                         sentence_end=sentence.end,
                     )
@@ -174,11 +186,9 @@ class EscalationDetector:
         return hits
 
     def _modified(self, low: str, ts: int, te: int) -> bool:
-        if self._modifiers is None:
-            return False
         window_size = self.ruleset.severity.modifier_window
         window = words_before(low, ts, window_size) + low[ts:te] + words_after(low, te, window_size)
-        return self._modifiers.search(window) is not None
+        return self._modifiers.search(window)
 
 
 def _near_extent(rule: _Rule, low: str, ts: int, te: int) -> tuple[int, int] | None:
@@ -189,14 +199,14 @@ def _near_extent(rule: _Rule, low: str, ts: int, te: int) -> tuple[int, int] | N
     best: tuple[int, int] | None = None
     if direction in ("after", "any"):
         after = words_after(low, te, rule.spec.window)
-        match = rule.near.search(after)
-        if match is not None:
-            best = ts, te + match.end()
+        spans = rule.near.spans(after)
+        if spans:
+            best = ts, te + min(spans)[1]
     if best is None and direction in ("before", "any"):
         before = words_before(low, ts, rule.spec.window)
-        matches = list(rule.near.finditer(before))
-        if matches:
-            best = ts - len(before) + matches[-1].start(), te
+        spans = rule.near.spans(before)
+        if spans:
+            best = ts - len(before) + max(spans)[0], te
     return best
 
 
@@ -205,9 +215,9 @@ def _vetoed(rule: _Rule, low: str, ts: int, te: int) -> bool:
     assert rule.unless is not None
     size = rule.spec.unless_window
     if size == 0:
-        return rule.unless.search(low) is not None
+        return rule.unless.search(low)
     window = words_before(low, ts, size) + low[ts:te] + words_after(low, te, size)
-    return rule.unless.search(window) is not None
+    return rule.unless.search(window)
 
 
 def _has_actor(mentions: list[Mention], field: TextField, sentence: Sentence) -> bool:
@@ -261,23 +271,3 @@ def _drop_framed(hits: list[Hit]) -> list[Hit]:
             for f in frames
         )
     ]
-
-
-def _lower(text: str) -> str:
-    """Lower-case without changing length (offsets must stay exact); curly apostrophes
-    become straight so "didn’t" reads like "didn't"."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.replace("\u2019", "'")
-
-
-def _snippet(sentence: Sentence, start: int, end: int) -> str:
-    """The sentence, or a ~300-character window of it centred on the match."""
-    text = sentence.text
-    if len(text) <= _SNIPPET:
-        return text
-    room = max(0, _SNIPPET - (end - start)) // 2
-    left = max(0, min(start - room, len(text) - _SNIPPET))
-    right = min(len(text), left + max(_SNIPPET, end - start))
-    return ("…" if left else "") + text[left:right].strip() + ("…" if right < len(text) else "")

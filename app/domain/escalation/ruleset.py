@@ -49,6 +49,8 @@ class SeveritySpec(_Strict):
     hedge_factor: float = Field(ge=0.0, le=1.0)
     weak_context_factor: float = Field(ge=0.0, le=1.0)
     weak_context_topics: list[str]
+    background_factor: float = Field(ge=0.0, le=1.0)
+    lead_sentences: int = Field(ge=1, le=50)
     category_boost: float = Field(ge=0.0, le=3.0)
     max_category_boost: float = Field(ge=0.0, le=3.0)
     modifier_boost: float = Field(ge=0.0, le=3.0)

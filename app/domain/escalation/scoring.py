@@ -19,6 +19,7 @@ class Hit:
     weight: float  # severity this match alone supports (hedges applied)
     hedged: bool
     modified: bool  # a strong modifier ("all", "military", "nuclear") sits next to it
+    lead: bool  # in the title or the first sentences of the body
     field: TextField
     start: int
     end: int
@@ -67,6 +68,8 @@ def severity_of(hits: list[Hit], ruleset: RuleSet, weak_context: bool) -> float:
     if any(hit.modified for hit in firm):
         boost += spec.modifier_boost
     severity = (base + boost) * (spec.weak_context_factor if weak_context else 1.0)
+    if not any(hit.lead for hit in hits):
+        severity *= spec.background_factor
     return round(min(10.0, max(0.0, severity)), 2)
 
 
