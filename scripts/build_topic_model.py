@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.domain.topic_lexicon import MODEL_PATH, words_of  # noqa: E402
-from app.domain.topics import TITLE_BOOST, TopicTagger  # noqa: E402
+from app.domain.topics import MAX_BODY_CHARS, TITLE_BOOST, TopicTagger  # noqa: E402
 
 BBC_CODES = {
     "business": "medtop:04000000",
@@ -105,7 +105,13 @@ def snippet(doc: Doc, rng: random.Random) -> Doc:
 
 
 def features(doc: Doc) -> dict[str, float]:
-    values = dict.fromkeys((w.decode() for w in words_of(doc.body)), 1.0)
+    # The tagger reads only the start of long bodies: train on what it will see.
+    body = (
+        doc.body[: doc.body.rfind(" ", 0, MAX_BODY_CHARS)]
+        if len(doc.body) > MAX_BODY_CHARS
+        else doc.body
+    )
+    values = dict.fromkeys((w.decode() for w in words_of(body)), 1.0)
     values.update(dict.fromkeys((w.decode() for w in words_of(doc.title)), 1.0 + TITLE_BOOST))
     return values
 
