@@ -157,7 +157,14 @@ class EscalationDetector:
                 extent = _near_extent(rule, low, ts, te)
                 if extent is not None:
                     candidates.append((rule, extent))
-            if not candidates or self.cues.cancelled(low, ts, te, year) is not None:
+            if not candidates:
+                continue
+            reason = self.cues.cancelled(low, ts, te, year)
+            if reason == "resolution":
+                # A release, offer or condolence reframes material acts ("freed the
+                # activists it arrested"); a demand or rejection around it still stands.
+                candidates = [c for c in candidates if c[0].category.quad_class == 3]
+            elif reason is not None:
                 continue
             hedged = question_title or self.cues.hedged(low, ts)
             modified = self._modified(low, ts, te)
