@@ -10,6 +10,7 @@ America" beats "America" and is then dropped as a blocker); ambiguous forms ("Ge
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from app.domain.actor_lexicon import ACTORS_PATH, Context, Form, load_vocabulary
@@ -118,8 +119,11 @@ class ActorRecognizer:
                     candidates.append((start, end, form))
                     break
                 at = text.find(needle, at + 1)
-        # Unambiguous forms and blockers first, then longest, then leftmost: so "The North
-        # Koreans" is a demonym, not the contextual "The North" followed by a fragment.
+        candidates.sort(key=lambda c: c[0])
+        if all(a[1] <= b[0] for a, b in pairwise(candidates)):
+            return [(field, start, end, form) for start, end, form in candidates]  # usual case
+        # Overlaps: unambiguous forms and blockers first, then longest, then leftmost, so "The
+        # North Koreans" is a demonym, not the contextual "The North" followed by a fragment.
         candidates.sort(key=lambda c: (c[2].context is not None, c[0] - c[1], c[0]))
         chosen: list[_Found] = []
         for start, end, form in candidates:
