@@ -46,7 +46,8 @@ def _walk(model: type[BaseModel], prefix: str, instance: BaseModel) -> list[Sett
 
 def env_example() -> str:
     """The text of ``.env.example``."""
-    lines = ["# Every brinkwatch setting with its default. Copy to .env and edit what you need.", ""]
+    lines = ["# Every brinkwatch setting with its default. Copy to .env and edit what you need."]
+    lines.append("")
     for doc in setting_docs():
         if doc.description:
             lines.append(f"# {doc.description}")
