@@ -57,25 +57,19 @@ class PhraseSet:
 
 
 def words_before(text: str, end: int, count: int) -> str:
-    """The last ``count`` words of ``text[:end]``."""
-    start = end
-    for _ in range(count):
-        space = text.rfind(" ", 0, max(start - 1, 0))
-        if space < 0:
-            return text[:end]
-        start = space
-    return text[start:end]
+    """The last ``count`` words of ``text[:end]`` (sentences hold single spaces)."""
+    head = text[:end]
+    splits = count + 1 if head.endswith(" ") else count
+    parts = head.rsplit(" ", splits)
+    return head if len(parts) <= splits else head[len(parts[0]) :]
 
 
 def words_after(text: str, start: int, count: int) -> str:
     """The first ``count`` words of ``text[start:]``."""
-    end = start
-    for _ in range(count):
-        space = text.find(" ", end + 1)
-        if space < 0:
-            return text[start:]
-        end = space
-    return text[start:end]
+    tail = text[start:]
+    splits = count + 1 if tail.startswith(" ") else count
+    parts = tail.split(" ", splits)
+    return tail if len(parts) <= splits else tail[: len(tail) - len(parts[-1]) - 1]
 
 
 class CueChecker:

@@ -140,7 +140,7 @@ class EscalationDetector:
         lead_sentences = self.ruleset.severity.lead_sentences
         hits: list[Hit] = []
         for start, end, rule_ids in found:
-            if any(s < end and start < e for s, e in metaphors):
+            if metaphors and any(s < end and start < e for s, e in metaphors):
                 continue
             sentence = sentences.at(start)
             if sentence is None or end > sentence.end:
