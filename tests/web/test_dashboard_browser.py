@@ -73,11 +73,14 @@ def test_live_feed_in_chromium(
         "high",
         "critical",
     )
+    # New alerts are inserted: the card already on screen stays the same element.
+    driver.execute_script("arguments[0].dataset.seen = 'yes'", card)
 
     # Hostile markup in the title renders as visible text, creating no element.
     hostile_token = uuid.uuid4().hex[:6]
     send(dashboard_worker, article(f"{HOSTILE} {hostile_token}"))
     hostile = wait_until(driver, lambda d: card_titled(d, hostile_token), "the hostile alert")
+    assert card_titled(driver, token).get_attribute("data-seen") == "yes"
     title = hostile.find_element(By.CSS_SELECTOR, ".title").text
     assert "<script>window.__pwned = 1</script>" in title
     assert '<img src=x onerror="window.__pwned = 2">' in title

@@ -62,8 +62,10 @@ async def eventually(
 
 
 async def get_json(session: aiohttp.ClientSession, url: str) -> tuple[int, Any]:
-    """Status and decoded JSON body of a GET."""
+    """Status and decoded JSON body of a GET (None when the body is not JSON, e.g. a 404)."""
     async with session.get(url) as response:
+        if response.content_type != "application/json":
+            return response.status, None
         return response.status, await response.json()
 
 

@@ -29,9 +29,28 @@ function matches(alert) {
   return !state.category || alert.categories.some((c) => c.category === state.category);
 }
 
+// Cards are kept and only new ones inserted, so what the operator hovers, focuses or selects
+// is not rebuilt under them at every alert.
+const cards = new Map(); // alert_id -> { alert, json, node }
+
 function renderFeed() {
-  const feed = clear($("feed"));
-  for (const alert of state.shown) feed.append(alertCard(alert));
+  const feed = $("feed");
+  const wanted = new Set(state.shown.map((a) => a.alert_id));
+  for (const [id, card] of cards) if (!wanted.has(id)) { card.node.remove(); cards.delete(id); }
+  state.shown.forEach((alert, index) => {
+    let card = cards.get(alert.alert_id);
+    if (!card || card.alert !== alert) {
+      const json = JSON.stringify(alert);
+      if (!card || card.json !== json) { // new, or redelivered with changes
+        const node = alertCard(alert);
+        if (card) card.node.replaceWith(node);
+        card = { alert, json, node };
+        cards.set(alert.alert_id, card);
+      }
+    }
+    const at = feed.children[index];
+    if (at !== card.node) feed.insertBefore(card.node, at || null);
+  });
   $("feed-empty").hidden = state.shown.length > 0;
   const pending = $("pending");
   pending.hidden = state.pending.length === 0;
