@@ -24,6 +24,8 @@ from schemas import DeadLetter, EscalationAlert
 log = logging.getLogger(__name__)
 
 DEAD_LETTER_RATE_WINDOW_S = 60.0
+# aiokafka retries quietly when the broker goes away; offsets that stop arriving reveal it.
+OFFSETS_STALE_S = 20.0
 
 
 class Dashboard:
@@ -38,6 +40,7 @@ class Dashboard:
         self.topic_mix = TopicMix()
         self.broadcaster = Broadcaster()
         self.offsets: list[OffsetSnapshot] = []
+        self.offsets_at: float | None = None  # monotonic time of the last snapshot
         self.feed_connected = False
         self.feed_error: str | None = None
         self.skipped = 0  # messages on our topics that did not match their contract
@@ -78,6 +81,7 @@ class Dashboard:
     def on_offsets(self, history: list[OffsetSnapshot]) -> None:
         """Take the probe's snapshot history (newest last)."""
         self.offsets = history
+        self.offsets_at = time.monotonic()
 
     def _skip(self, what: str) -> None:
         self.skipped += 1
@@ -97,10 +101,12 @@ class Dashboard:
         for row in stages:
             row["dead_letter_per_s"] = dead_rates.get(row["stage"], 0.0)
         latest = self.offsets[-1] if self.offsets else None
+        # Before the first snapshot (a few seconds after start) only the topic feed counts.
+        fresh = self.offsets_at is None or time.monotonic() - self.offsets_at < OFFSETS_STALE_S
         return {
             "generated_at": now,
             "feed": {
-                "connected": self.feed_connected,
+                "connected": self.feed_connected and fresh,
                 "error": self.feed_error,
                 "alerts_kept": len(self.alerts),
                 "skipped": self.skipped,

@@ -122,6 +122,7 @@ class DashboardFeed(Service):
                 while not self.should_stop:
                     await probe.sample()
                     self.dashboard.on_offsets(list(probe.history))
+                    self.dashboard.feed_error = None
                     await self.sleep(OFFSET_INTERVAL_S)
             except (KafkaError, OSError) as error:
                 self._lost("offset probe", error)
