@@ -34,7 +34,12 @@ async def passthrough(source: str, sink: str, group: str) -> None:
         enable_auto_commit=False,
         max_poll_records=MAX_POLL_RECORDS,
     )
-    producer = AIOKafkaProducer(**options, linger_ms=settings.producer_linger_ms)
+    # The worker's producer settings, so the baseline differs from it only by Faust and the domain.
+    producer = AIOKafkaProducer(
+        **options,
+        linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_max_batch_size,
+    )
     await producer.start()
     await consumer.start()
     try:
