@@ -51,10 +51,15 @@ class BucketedCounter:
     def add(self, timestamp: float, key: str, weight: float = 1.0) -> None:
         """Add ``weight`` to ``key`` in the bucket of ``timestamp``; prune old buckets."""
         start = bucket_of(timestamp)
-        counter = self._buckets.setdefault(start, {})
+        counter = self._buckets.get(start)
+        if counter is None:
+            counter = self._buckets[start] = {}
+            self._prune()  # only a new bucket can push an old one out of the window
         if key not in counter and len(counter) >= MAX_KEYS_PER_BUCKET:
             key = "other"
         counter[key] = counter.get(key, 0.0) + weight
+
+    def _prune(self) -> None:
         oldest = max(self._buckets) - (HISTORY_BUCKETS - 1) * BUCKET_S
         for stale in [b for b in self._buckets if b < oldest]:
             del self._buckets[stale]
