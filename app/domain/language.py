@@ -9,6 +9,7 @@ returns None and the caller falls back to the configured default.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and of to in is that for on with was said by it as at from".split()),
@@ -19,14 +20,50 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": frozenset("o a os as e de que em um uma para com não do da no na".split()),
     "nl": frozenset("de het een en van is dat op te in niet met voor zijn".split()),
 }
+
+
+def _languages_by_word() -> dict[str, tuple[str, ...]]:
+    by_word: dict[str, tuple[str, ...]] = {}
+    for lang, words in _STOPWORDS.items():
+        for word in words:
+            by_word[word] = (*by_word.get(word, ()), lang)
+    return by_word
+
+
+# Stop word -> the languages it counts for; the ASCII path looks words up as bytes (a
+# non-ASCII stop word cannot occur there).
+_STOPWORD_LANGS = _languages_by_word()
+_ASCII_STOPWORD_LANGS = {w.encode(): langs for w, langs in _STOPWORD_LANGS.items() if w.isascii()}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SAMPLE_CHARS = 2000
 _MIN_HITS = 3
+# Typographic punctuation is never part of a word; turned into spaces, it no longer keeps
+# most English text from taking the ASCII path below.
+_TYPOGRAPHIC = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026", "\u00a0")
+# ASCII letters lower-cased, every other ASCII byte a separator: on ASCII text this cuts the
+# same words as ``_WORD`` followed by ``str.lower``, without a regex pass.
+_ASCII_WORDS = bytes(c | 0x20 if chr(c).isalpha() else 32 for c in range(128)) + bytes(128)
 
 
 def guess_language(text: str) -> str | None:
     """Return an ISO 639-1 code, or None when the sample is too small or ambiguous."""
     sample = text[:_SAMPLE_CHARS]
+    if not sample.isascii():
+        # Each script count is at most the number of non-ASCII characters.
+        non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+        if non_ascii > len(sample) // 4:
+            script = _script_of(sample)
+            if script is not None:
+                return script
+    scores = _stopword_hits(sample)
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < _MIN_HITS or ranked[0] < 1.5 * ranked[1]:
+        return None
+    return best
+
+
+def _script_of(sample: str) -> str | None:
     cyrillic = sum(1 for ch in sample if "\u0400" <= ch <= "\u04ff")
     if cyrillic > len(sample) // 4:
         return "ru"
@@ -36,13 +73,26 @@ def guess_language(text: str) -> str | None:
     cjk = sum(1 for ch in sample if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
     if cjk > len(sample) // 4:
         return _cjk_language(sample)
-    words = [w.lower() for w in _WORD.findall(sample)]
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] < _MIN_HITS or ranked[0] < 1.5 * ranked[1]:
-        return None
-    return best
+    return None
+
+
+def _stopword_hits(sample: str) -> dict[str, int]:
+    """Per language, how many words of the sample are among its stop words."""
+    for mark in _TYPOGRAPHIC:
+        if mark in sample:
+            sample = sample.replace(mark, " ")
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    if sample.isascii():
+        ascii_counts = Counter(sample.encode("ascii").translate(_ASCII_WORDS).split())
+        for key in _ASCII_STOPWORD_LANGS.keys() & ascii_counts.keys():
+            for lang in _ASCII_STOPWORD_LANGS[key]:
+                scores[lang] += ascii_counts[key]
+        return scores
+    counts = Counter(w.lower() for w in _WORD.findall(sample))
+    for word in _STOPWORD_LANGS.keys() & counts.keys():
+        for lang in _STOPWORD_LANGS[word]:
+            scores[lang] += counts[word]
+    return scores
 
 
 def _cjk_language(sample: str) -> str:

@@ -7,7 +7,6 @@ it with the original payload and keep going.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -52,19 +51,15 @@ def validate_article(
             "too_large", f"message is {len(payload)} bytes; the limit is {limits.max_bytes}"
         )
     try:
-        text = payload.decode("utf-8")
+        payload.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Rejection("invalid_utf8", f"payload is not valid UTF-8: {exc.reason} at {exc.start}")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Rejection("malformed_json", f"payload is not JSON: {exc.msg} at char {exc.pos}")
-    if not isinstance(document, dict):
-        return Rejection("not_an_object", f"expected a JSON object, got {type(document).__name__}")
-    try:
-        raw = RawArticle.model_validate(document)
+        # Parsing and validating in one pass in pydantic-core costs a third of json.loads
+        # followed by model_validate; its errors still tell the failure kinds apart.
+        raw = RawArticle.model_validate_json(payload)
     except ValidationError as exc:
-        return Rejection("schema_violation", _describe(exc))
+        return _rejection(exc)
     return normalize(raw, limits, now, ingested_at or now)
 
 
@@ -125,6 +120,19 @@ def article_id_for(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     canonical = urlunsplit(("https", host, path, urlencode(query), ""))
     return "url-" + hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+
+def _rejection(exc: ValidationError) -> Rejection:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        message = str(first.get("ctx", {}).get("error") or first["msg"])
+        return Rejection("malformed_json", f"payload is not JSON: {message}")
+    if first["type"] == "model_type" and not first["loc"]:
+        # The document parsed but is not an object; the error carries the parsed value.
+        found = type(first["input"]).__name__
+        return Rejection("not_an_object", f"expected a JSON object, got {found}")
+    return Rejection("schema_violation", _describe(exc))
 
 
 def _describe(exc: ValidationError) -> str:

@@ -126,3 +126,23 @@ def test_language_is_detected_or_defaulted() -> None:
     assert isinstance(given, Article) and given.language == "de"
     unclear = check(raw(body="Xyzzy 42."))
     assert isinstance(unclear, Article) and unclear.language == "en"
+
+
+def test_json_errors_say_where_and_what() -> None:
+    truncated = check(b'{"url": "https://a.example/", "title": ')
+    assert isinstance(truncated, Rejection)
+    assert truncated.reason.startswith("payload is not JSON") and "column" in truncated.reason
+    number = check(b"42")
+    assert isinstance(number, Rejection) and number.reason.endswith("got int")
+
+
+def test_lone_surrogate_escape_is_malformed_json() -> None:
+    # A lone surrogate cannot be encoded as UTF-8, so no later stage could publish the text.
+    result = check(raw(title="\\ud800").replace(b"\\\\ud800", b"\\ud800"))
+    assert isinstance(result, Rejection) and result.error_type == "malformed_json"
+
+
+def test_language_guess_sees_through_typographic_punctuation() -> None:
+    body = "“The talks,” she said, “were held in the capital — and that is it.”"
+    result = check(raw(body=body, language=None))
+    assert isinstance(result, Article) and result.language == "en"
