@@ -1,13 +1,23 @@
-"""Sentence context that cancels or weakens a trigger: negation, denial, hedges, reported
-history, de-escalation and metaphors. All checks work on the lower-cased sentence."""
+"""Sentence context that cancels or weakens a trigger: negation, denial, de-escalation,
+resolution, reported history, hedges; and the strong modifiers that raise severity. All
+checks work on the lower-cased sentence and its context matches."""
 
 from __future__ import annotations
 
 import re
 
-import ahocorasick
-
-from app.domain.escalation.ruleset import CueSpec, expand
+from app.domain.escalation.context import (
+    DEESCALATION,
+    DENIAL,
+    HEDGE,
+    HISTORY,
+    MODIFIER,
+    NEGATION,
+    RESOLUTION,
+    ContextMatch,
+    Window,
+)
+from app.domain.escalation.ruleset import CueSpec
 
 # A year introduced by a preposition ("in 2016", "since 1999") or a span ("1950-53",
 # "from 1950 to 1953"); the year decides whether it lies before the article's own year.
@@ -22,104 +32,71 @@ _DECADE = re.compile(
 )
 
 
-class PhraseSet:
-    """Whole-word phrase lookup with an Aho-Corasick automaton: one pass over the text
-    whatever the number of phrases (a regex alternation of hundreds of phrases is ~100x
-    slower per sentence)."""
-
-    def __init__(self, phrases: list[str]) -> None:
-        forms = {form for phrase in phrases for form in expand(phrase)}
-        self._automaton = ahocorasick.Automaton()
-        for form in forms:
-            # "n't" attaches to its verb ("didn't"): no word boundary on its left.
-            self._automaton.add_word(form, (len(form), form.startswith("n'")))
-        self.empty = not forms
-        if forms:
-            self._automaton.make_automaton()
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Every whole-word occurrence, by end offset."""
-        if self.empty:
-            return []
-        found = []
-        for last, (length, glued) in self._automaton.iter(text):
-            start, end = last - length + 1, last + 1
-            if not glued and start > 0 and text[start - 1].isalnum():
-                continue
-            if end < len(text) and text[end].isalnum():
-                continue
-            found.append((start, end))
-        return found
-
-    def search(self, text: str) -> bool:
-        """True when any phrase occurs in ``text``."""
-        return bool(self.spans(text))
-
-
-def words_before(text: str, end: int, count: int) -> str:
-    """The last ``count`` words of ``text[:end]`` (sentences hold single spaces)."""
-    head = text[:end]
-    splits = count + 1 if head.endswith(" ") else count
-    parts = head.rsplit(" ", splits)
-    return head if len(parts) <= splits else head[len(parts[0]) :]
-
-
-def words_after(text: str, start: int, count: int) -> str:
-    """The first ``count`` words of ``text[start:]``."""
-    tail = text[start:]
-    splits = count + 1 if tail.startswith(" ") else count
-    parts = tail.split(" ", splits)
-    return tail if len(parts) <= splits else tail[: len(tail) - len(parts[-1]) - 1]
+_CANCELLING = NEGATION | DENIAL | DEESCALATION | RESOLUTION | HISTORY
 
 
 class CueChecker:
-    """Compiled cue lists from the rules file."""
+    """The cue windows of the rules file applied to a trigger's context matches."""
 
-    def __init__(self, spec: CueSpec) -> None:
+    def __init__(self, spec: CueSpec, modifier_window: int) -> None:
         self.spec = spec
-        self._negation = PhraseSet(spec.negation)
-        self._denial = PhraseSet(spec.denial)
-        self._hedge = PhraseSet(spec.hedge)
-        self._history = PhraseSet(spec.history)
-        self._deescalation = PhraseSet(spec.deescalation)
-        self._resolution = PhraseSet(spec.resolution)
-        self.metaphor = PhraseSet(spec.metaphor)
+        self.modifier_window = modifier_window
 
-    def cancelled(self, sentence: str, start: int, end: int, year: int) -> str | None:
-        """Why the trigger at ``sentence[start:end]`` does not report a new escalation."""
-        spec = self.spec
-        if _found(self._negation, words_before(sentence, start, spec.negation_window)):
-            return "negation"
-        if _found(self._denial, words_before(sentence, start, spec.denial_window)):
-            return "denial"
-        if _found(self._deescalation, words_before(sentence, start, spec.deescalation_window)):
-            return "deescalation"
-        if _found(
-            self._resolution,
-            words_before(sentence, start, spec.resolution_before)
-            + " "
-            + words_after(sentence, end, spec.resolution_after),
-        ):
-            return "resolution"
-        window = (
-            words_before(sentence, start, spec.history_window)
-            + " "
-            + sentence[start:end]
-            + words_after(sentence, end, spec.history_window)
+    def check(
+        self, window: Window, matches: list[ContextMatch], year: int
+    ) -> tuple[str | None, bool, bool]:
+        """Why the trigger reports no new escalation (None: it does), whether it is hedged,
+        whether a strong modifier sits next to it."""
+        spec, text, ts, te = self.spec, window.text, window.start, window.end
+        back, ahead = window.reaches_back, window.reaches_ahead
+        flags = 0
+        for match in matches:
+            flags |= match.cues
+        reason: str | None = None
+        if flags & _CANCELLING:
+            prior = [m for m in matches if m.end <= ts and m.cues]
+            if any(m.cues & NEGATION and back(m.start, spec.negation_window) for m in prior):
+                reason = "negation"
+            elif any(m.cues & DENIAL and back(m.start, spec.denial_window) for m in prior):
+                reason = "denial"
+            elif any(
+                m.cues & DEESCALATION and back(m.start, spec.deescalation_window) for m in prior
+            ):
+                reason = "deescalation"
+            elif any(
+                m.cues & RESOLUTION
+                and (
+                    (m.end <= ts and back(m.start, spec.resolution_before))
+                    or (m.start >= te and ahead(m.end, spec.resolution_after))
+                )
+                for m in matches
+            ):
+                reason = "resolution"
+            elif any(
+                m.cues & HISTORY
+                and (m.end <= ts or m.start >= ts)  # the window joins at the trigger
+                and back(m.start, spec.history_window)
+                and ahead(m.end, spec.history_window)
+                for m in matches
+            ):
+                reason = "history"
+        if reason is None and (_DIGIT.search(text) is not None or "ties" in text):
+            first, last = window.before(spec.history_window), window.after(spec.history_window)
+            if _past_year(text[first:ts] + " " + text[ts:last], year):
+                reason = "history"
+        hedged = text.endswith("?") or (  # sentences are trimmed
+            flags & HEDGE != 0
+            and any(
+                m.cues & HEDGE and m.end <= ts and back(m.start, spec.hedge_window) for m in matches
+            )
         )
-        if _found(self._history, window) or _past_year(window, year):
-            return "history"
-        return None
-
-    def hedged(self, sentence: str, start: int) -> bool:
-        """True for speculation ("could", "experts fear") and questions."""
-        if sentence.rstrip().endswith("?"):
-            return True
-        return _found(self._hedge, words_before(sentence, start, self.spec.hedge_window))
-
-
-def _found(phrases: PhraseSet, text: str) -> bool:
-    return phrases.search(text)
+        modified = flags & MODIFIER != 0 and any(
+            m.cues & MODIFIER
+            and back(m.start, self.modifier_window)
+            and ahead(m.end, self.modifier_window)
+            for m in matches
+        )
+        return reason, hedged, modified
 
 
 def _past_year(window: str, year: int) -> bool:

@@ -3,13 +3,13 @@ context checks only in the sentences that hold a trigger."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
-from app.domain.escalation.cues import CueChecker, PhraseSet, words_after, words_before
-from app.domain.escalation.ruleset import CategorySpec, RuleSet, RuleSpec, expand, load_ruleset
+from app.domain.escalation.context import ContextIndex, ContextMatch, Window
+from app.domain.escalation.cues import CueChecker
+from app.domain.escalation.ruleset import RuleSet, expand, load_ruleset
 from app.domain.escalation.scoring import (
     Hit,
     Mention,
@@ -18,25 +18,19 @@ from app.domain.escalation.scoring import (
     level_of,
     severity_of,
 )
-from app.domain.escalation.textscan import (
-    LazySentences,
-    key,
-    lower_keep_length,
-    snippet,
-    spaced,
+from app.domain.escalation.selection import (
+    CompiledRule,
+    dedupe,
+    drop_framed,
+    has_actor,
+    near_extent,
+    vetoed,
 )
+from app.domain.escalation.textscan import SentenceFinder, key, lower_keep_length, snippet, spaced
 from app.domain.findings import Detection
-from app.domain.text import Sentence
 from schemas import TaggedArticle, TextField
 
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    spec: RuleSpec
-    category: CategorySpec
-    weight: float
-    near: PhraseSet | None
-    unless: PhraseSet | None
+Found = tuple[int, int, tuple[int, ...]]  # trigger start, end, indexes of its rules
 
 
 class EscalationDetector:
@@ -44,22 +38,22 @@ class EscalationDetector:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        self.cues = CueChecker(ruleset.cues)
+        severity = ruleset.severity
+        self.cues = CueChecker(ruleset.cues, severity.modifier_window)
+        self._context = ContextIndex(ruleset.cues, severity.modifiers, ruleset.rules)
         self._order = {c.id: i for i, c in enumerate(ruleset.categories)}
         categories = {c.id: c for c in ruleset.categories}
-        self._rules: list[_Rule] = []
-        for spec in ruleset.rules:
+        self._rules: list[CompiledRule] = []
+        for index, spec in enumerate(ruleset.rules):
             category = categories[spec.category]
             self._rules.append(
-                _Rule(
+                CompiledRule(
                     spec=spec,
                     category=category,
                     weight=-category.goldstein[spec.cameo] * category.weight,
-                    near=PhraseSet(spec.near) if spec.near else None,
-                    unless=PhraseSet(spec.unless) if spec.unless else None,
+                    bit=1 << index,
                 )
             )
-        self._modifiers = PhraseSet(ruleset.severity.modifiers)
         self._weak_topics = frozenset(ruleset.severity.weak_context_topics)
         # Keys are padded with spaces and the text has its punctuation turned into spaces
         # (length-preserving), so the automaton only reports whole words: far fewer matches
@@ -92,19 +86,22 @@ class EscalationDetector:
 
     def detect(self, article: TaggedArticle) -> Detection | None:
         """Escalation categories with evidence, severity and dyad; None when nothing matched."""
+        fields: tuple[tuple[TextField, str], ...] = (
+            ("title", article.title),
+            ("body", article.body),
+        )
+        found = [(field, text, *self._triggers(text)) for field, text in fields if text]
+        if not any(triggers for _, _, _, triggers, _ in found):
+            return None  # most articles of a stream: no trigger word at all
         mentions: list[Mention] = sorted(
             (m.field, m.start, actor.code) for actor in article.actors for m in actor.mentions
         )
         year = article.published_at.year
         hits: list[Hit] = []
-        fields: tuple[tuple[TextField, str], ...] = (
-            ("title", article.title),
-            ("body", article.body),
-        )
-        for field, text in fields:
-            if text:
-                hits.extend(self._scan(field, text, mentions, year))
-        hits = _drop_framed(_dedupe(hits))
+        for field, text, lowered, triggers, metaphors in found:
+            if triggers:
+                hits.extend(self._check(field, text, lowered, triggers, metaphors, mentions, year))
+        hits = drop_framed(dedupe(hits))
         if not hits:
             return None
         weak = self._weak_context(article)
@@ -123,53 +120,68 @@ class EscalationDetector:
             return False
         return article.topics[0].code in self._weak_topics
 
-    def _scan(self, field: TextField, text: str, mentions: list[Mention], year: int) -> list[Hit]:
+    def _triggers(self, text: str) -> tuple[str, list[Found], list[tuple[int, int]]]:
+        """The lower-cased text, its triggers and the metaphor spans, from one pass."""
         lowered = lower_keep_length(text)
-        found = []
-        metaphors = []
+        found: list[Found] = []
+        metaphors: list[tuple[int, int]] = []
         for last, (length, rule_ids, metaphor) in self._automaton.iter(spaced(lowered)):
             start, end = last - length + 1, last - 1
             if metaphor:
                 metaphors.append((start, end))
             if rule_ids:
                 found.append((start, end, rule_ids))
-        if not found:
-            return []
-        sentences = LazySentences(text)
+        return lowered, found, metaphors
+
+    def _check(
+        self,
+        field: TextField,
+        text: str,
+        lowered: str,
+        found: list[Found],
+        metaphors: list[tuple[int, int]],
+        mentions: list[Mention],
+        year: int,
+    ) -> list[Hit]:
+        """Hits of the triggers that pass their rules' conditions and the context cues."""
+        sentences = SentenceFinder(text)
         question_title = field == "title" and text.rstrip().endswith("?")
-        lead_sentences = self.ruleset.severity.lead_sentences
+        severity = self.ruleset.severity
         hits: list[Hit] = []
+        current, low, context = -1, "", list[ContextMatch]()
         for start, end, rule_ids in found:
             if metaphors and any(s < end and start < e for s, e in metaphors):
                 continue
-            sentence = sentences.at(start)
-            if sentence is None or end > sentence.end:
+            s_start, s_end = sentences.at(start)
+            if end > s_end:
                 continue
-            low = lowered[sentence.start : sentence.end]
-            ts, te = start - sentence.start, end - sentence.start
+            if s_start != current:
+                current, low = s_start, lowered[s_start:s_end]
+                context = self._context.matches(low)
+            window = Window(low, start - s_start, end - s_start)
             candidates = []
             for index in rule_ids:
                 rule = self._rules[index]
-                if rule.spec.needs_actor and not _has_actor(mentions, field, sentence):
+                if rule.spec.needs_actor and not has_actor(mentions, field, s_start, s_end):
                     continue
-                if rule.unless is not None and _vetoed(rule, low, ts, te):
+                if rule.spec.unless and vetoed(rule, window, context):
                     continue
-                extent = _near_extent(rule, low, ts, te)
+                extent = near_extent(rule, window, context)
                 if extent is not None:
                     candidates.append((rule, extent))
             if not candidates:
                 continue
-            reason = self.cues.cancelled(low, ts, te, year)
+            reason, hedged, modified = self.cues.check(window, context, year)
             if reason == "resolution":
                 # A release, offer or condolence reframes material acts ("freed the
                 # activists it arrested"); a demand or rejection around it still stands.
                 candidates = [c for c in candidates if c[0].category.quad_class == 3]
             elif reason is not None:
                 continue
-            hedged = question_title or self.cues.hedged(low, ts)
-            modified = self._modified(low, ts, te)
-            lead = field == "title" or sentences.is_lead(sentence, lead_sentences)
-            factor = self.ruleset.severity.hedge_factor if hedged else 1.0
+            hedged = question_title or hedged
+            lead = field == "title" or s_start <= sentences.lead_end(severity.lead_sentences)
+            factor = severity.hedge_factor if hedged else 1.0
+            sentence = text[s_start:s_end]
             for rule, (ss, se) in candidates:
                 hits.append(
                     Hit(
@@ -180,101 +192,14 @@ class EscalationDetector:
                         modified=modified,
                         lead=lead,
                         field=field,
-                        start=sentence.start + ss,
-                        end=sentence.start + se,
+                        start=s_start + ss,
+                        end=s_start + se,
                         trigger_start=start,
                         trigger_end=end,
-                        phrase=text[sentence.start + ss : sentence.start + se],
+                        phrase=text[s_start + ss : s_start + se],
                         sentence=snippet(sentence, ss, se),
-                        sentence_start=sentence.start,
-                        sentence_end=sentence.end,
+                        sentence_start=s_start,
+                        sentence_end=s_end,
                     )
                 )
         return hits
-
-    def _modified(self, low: str, ts: int, te: int) -> bool:
-        window_size = self.ruleset.severity.modifier_window
-        window = words_before(low, ts, window_size) + low[ts:te] + words_after(low, te, window_size)
-        return self._modifiers.search(window)
-
-
-def _near_extent(rule: _Rule, low: str, ts: int, te: int) -> tuple[int, int] | None:
-    """The evidence span: the trigger, stretched to its required nearby word if any."""
-    if rule.near is None:
-        return ts, te
-    direction = rule.spec.direction
-    best: tuple[int, int] | None = None
-    if direction in ("after", "any"):
-        after = words_after(low, te, rule.spec.window)
-        spans = rule.near.spans(after)
-        if spans:
-            best = ts, te + min(spans)[1]
-    if best is None and direction in ("before", "any"):
-        before = words_before(low, ts, rule.spec.window)
-        spans = rule.near.spans(before)
-        if spans:
-            best = ts - len(before) + max(spans)[0], te
-    return best
-
-
-def _vetoed(rule: _Rule, low: str, ts: int, te: int) -> bool:
-    """A rule's ``unless`` word in its window (or anywhere in the sentence) vetoes it."""
-    assert rule.unless is not None
-    size = rule.spec.unless_window
-    if size == 0:
-        return rule.unless.search(low)
-    window = words_before(low, ts, size) + low[ts:te] + words_after(low, te, size)
-    return rule.unless.search(window)
-
-
-def _has_actor(mentions: list[Mention], field: TextField, sentence: Sentence) -> bool:
-    return any(f == field and sentence.start <= s < sentence.end for f, s, _ in mentions)
-
-
-def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """One hit per category and trigger: the most severe (then most specific) rule."""
-    best: dict[tuple[str, str, int], Hit] = {}
-    for hit in hits:
-        key = (hit.category.id, hit.field, hit.trigger_start)
-        current = best.get(key)
-        if current is None or (hit.weight, len(hit.rule.cameo)) > (
-            current.weight,
-            len(current.rule.cameo),
-        ):
-            best[key] = hit
-    kept = list(best.values())
-    # A shorter match inside a longer one of the same category adds nothing to explain.
-    return [
-        hit
-        for hit in kept
-        if not any(
-            other is not hit
-            and other.category.id == hit.category.id
-            and other.field == hit.field
-            and other.start <= hit.start
-            and hit.end <= other.end
-            and (other.end - other.start) > (hit.end - hit.start)
-            for other in kept
-        )
-    ]
-
-
-def _drop_framed(hits: list[Hit]) -> list[Hit]:
-    """Drop a trigger that is the object of a verbal frame: the "sanctions" in "threatened
-    sanctions" or the "attacking" in "accused X of attacking" are not events of their own."""
-    frames = [
-        h for h in hits if h.category.quad_class == 3 and h.rule.near and h.end > h.trigger_end
-    ]
-    if not frames:
-        return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
-            f is not hit
-            and f.field == hit.field
-            and f.trigger_end <= hit.trigger_start < f.end
-            and f.category.id != hit.category.id
-            for f in frames
-        )
-    ]
