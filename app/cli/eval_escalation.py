@@ -33,7 +33,7 @@ from app.settings import Settings
     help="Show the first N false positives and false negatives with their evidence.",
 )
 def escalation_command(file: Path, as_json: bool, errors: int) -> None:
-    """Score escalation alerts on FILE (JSONL: text, optional title, label 0/1).
+    """Score escalation alerts on FILE (JSONL: text, optional title and date, label 0/1).
 
     The prediction is 1 exactly when the pipeline publishes an alert at the configured
     BRINKWATCH_ALERT_MIN_LEVEL.

@@ -20,12 +20,15 @@ class EvalInputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EvalItem:
-    """One labelled text: ``label`` 1 reports conflict or escalation, 0 does not."""
+    """One labelled text: ``label`` 1 reports conflict or escalation, 0 does not.
+    ``published`` is the item's own date when the file gives one (``date`` or
+    ``published_at``); otherwise the evaluation's run time stands in for it."""
 
     line: int
     title: str
     text: str
     label: int
+    published: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,11 @@ def read_items(path: Path) -> list[EvalItem]:
                 label = int(label)
             if isinstance(label, bool) or label not in (0, 1):
                 raise EvalInputError(f"{path}:{number}: 'label' must be 0 or 1, got {label!r}")
-            items.append(EvalItem(number, title, text, int(label)))
+            try:
+                published = _published(record.get("published_at") or record.get("date"))
+            except ValueError as exc:
+                raise EvalInputError(f"{path}:{number}: 'date' must be ISO 8601 ({exc})") from exc
+            items.append(EvalItem(number, title, text, int(label), published))
     return items
 
 
@@ -122,7 +129,7 @@ def raw_article(item: EvalItem, now: datetime) -> bytes:
         "url": f"https://eval.invalid/{item.line}",
         "title": item.title,
         "body": item.text,
-        "published_at": now.isoformat(),
+        "published_at": (item.published or now).isoformat(),
     }
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
@@ -151,6 +158,20 @@ def evaluate(
         key = ("t" if predicted == item.label else "f") + ("p" if predicted else "n")
         counts[key] += 1
     return EscalationReport(outcomes=outcomes, **counts)
+
+
+def _published(value: object) -> datetime | None:
+    """An item's date as an aware datetime (UTC when no zone is given); None when absent.
+
+    Raises:
+        ValueError: the value is not an ISO 8601 date or date-time.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"got {value!r}")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -17,19 +17,10 @@ from app.domain.escalation.context import (
     ContextMatch,
     Window,
 )
+from app.domain.escalation.history import reported_history
 from app.domain.escalation.ruleset import CueSpec
 
-# A year introduced by a preposition ("in 2016", "since 1999") or a span ("1950-53",
-# "from 1950 to 1953"); the year decides whether it lies before the article's own year.
-_YEAR_AFTER_PREPOSITION = re.compile(
-    r"\b(?:in|since|from|during|until|till|between)\s+"
-    r"(?:early\s+|late\s+|mid-?)?((?:1[6-9]|20)\d\d)\b"
-)
-_YEAR_SPAN = re.compile(r"\b((?:1[6-9]|20)\d\d)\s*(?:-|–|—|to|and)\s*((?:1[6-9]|20)?\d\d)\b")
 _DIGIT = re.compile(r"\d")
-_DECADE = re.compile(
-    r"\b(?:the\s+)?(?:(?:1[6-9]|20)\d0s|(?:fifties|sixties|seventies|eighties|nineties))\b"
-)
 
 
 _CANCELLING = NEGATION | DENIAL | DEESCALATION | RESOLUTION | HISTORY
@@ -82,7 +73,7 @@ class CueChecker:
                 reason = "history"
         if reason is None and (_DIGIT.search(text) is not None or "ties" in text):
             first, last = window.before(spec.history_window), window.after(spec.history_window)
-            if _past_year(text[first:ts] + " " + text[ts:last], year):
+            if reported_history(text[first:ts] + " " + text[ts:last], year):
                 reason = "history"
         hedged = text.endswith("?") or (  # sentences are trimmed
             flags & HEDGE != 0
@@ -97,16 +88,3 @@ class CueChecker:
             for m in matches
         )
         return reason, hedged, modified
-
-
-def _past_year(window: str, year: int) -> bool:
-    """A year before the article's own, or a decade, near the trigger."""
-    if _DIGIT.search(window) is None and "ties" not in window:
-        return False
-    for match in _YEAR_AFTER_PREPOSITION.finditer(window):
-        if int(match.group(1)) < year:
-            return True
-    for match in _YEAR_SPAN.finditer(window):
-        if int(match.group(1)) < year:
-            return True
-    return _DECADE.search(window) is not None
