@@ -1,5 +1,5 @@
 # The few verbs people type. `make run` and `make test` do all the set-up themselves.
-.PHONY: run test lint typecheck schemas bench bootstrap clean kafka-stop
+.PHONY: run test lint schemas bench bench-domain bootstrap clean kafka-stop
 
 PY := .venv/bin/python
 BW := .venv/bin/brinkwatch
@@ -27,6 +27,11 @@ schemas: bootstrap
 bench: bootstrap
 	mkdir -p artifacts
 	$(BW) bench --json artifacts/bench.json
+
+# validate + tag + detect per article, in process (the per-article CPU budget of the domain code)
+bench-domain: bootstrap
+	mkdir -p artifacts
+	$(PY) scripts/bench_domain.py --passes 15 --json artifacts/bench_domain.json
 
 kafka-stop:
 	$(BW) kafka stop
