@@ -8,7 +8,6 @@ completion marker make concurrent callers safe and make later calls a cheap file
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import re
@@ -16,12 +15,11 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from app.localkafka.errors import JarFetchError
+from app.localkafka.files import file_lock
 from app.settings import LocalBroker
 
 log = logging.getLogger(__name__)
@@ -59,7 +57,7 @@ def ensure_jars(broker: LocalBroker, *, jars_root: Path | None = None) -> Path:
         return target
     root = target.parent
     root.mkdir(parents=True, exist_ok=True)
-    with _file_lock(root / f"{version}.lock"):
+    with file_lock(root / f"{version}.lock"):
         if _is_complete(target, version):  # another process finished while we waited
             return target
         for stale in root.glob(f".{version}-*"):  # left by a fetch that was killed
@@ -158,16 +156,6 @@ def render_pom(kafka_version: str, log4j_version: str | None) -> str:
 
 def _is_complete(target: Path, version: str) -> bool:
     return (target / MARKER_NAME).is_file() and (target / f"kafka_2.13-{version}.jar").is_file()
-
-
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("a") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _detect_log4j_version(kafka_version: str, work: Path) -> str:

@@ -8,21 +8,16 @@ lock serialises concurrent ``start``/``stop`` calls for the same port.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import re
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
 from app.localkafka.config import (
     HOST,
@@ -34,24 +29,19 @@ from app.localkafka.config import (
 )
 from app.localkafka.errors import BrokerStartError, LocalKafkaError
 from app.localkafka.fetch import ensure_jars
+from app.localkafka.files import file_lock, write_atomic
+from app.localkafka.logs import indent_tail, log_tail
+from app.localkafka.probe import probe
 from app.settings import LocalBroker
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.2
-PROBE_TIMEOUT_S = 2.0
 FORMAT_TIMEOUT_S = 120.0
 KILL_WAIT_S = 10.0
-LOG_TAIL_LINES = 25
-MAX_ERROR_LINES = 8
 MIN_XMS_BYTES = 256 * 1024 * 1024
 
-_PROBE_CORRELATION_ID = 0x0B51_4B00
-_ERROR_LINE_RE = re.compile(r"\] (ERROR|FATAL) |^Caused by: |^Error: |Exception in thread ")
-_STACK_FRAME_RE = re.compile(r"^\s+(at |\.\.\. \d+ more)")
 _HEAP_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
-
-Probe = Literal["closed", "kafka", "other"]
 
 
 @dataclass(frozen=True)
@@ -92,16 +82,16 @@ def start(broker: LocalBroker, *, jars_root: Path | None = None) -> BrokerStatus
     """
     layout = RunLayout.of(broker)
     layout.run_dir.mkdir(parents=True, exist_ok=True)
-    with _file_lock(layout.lock_file):
+    with file_lock(layout.lock_file):
         pid = _broker_pid(layout)
-        probe = _probe(broker.port)
-        if probe == "kafka":
+        answer = probe(broker.port)
+        if answer == "kafka":
             log.info("reusing the Kafka broker on %s:%d", HOST, broker.port)
             return _status(broker, layout, pid, started_by_us=False)
         if pid is not None:  # ours, alive, not answering yet (or hung): wait, do not duplicate
             _wait_ready(broker, layout, pid, own_child=False)
             return _status(broker, layout, pid, started_by_us=False)
-        if probe == "other":
+        if answer == "other":
             raise BrokerStartError(
                 f"{HOST}:{broker.port} accepts connections but does not answer as Kafka; "
                 "free the port or choose another one (BRINKWATCH_LOCAL_BROKER__PORT)"
@@ -118,7 +108,7 @@ def stop(broker: LocalBroker, timeout_s: float = 30) -> bool:
     layout = RunLayout.of(broker)
     if not layout.run_dir.is_dir():
         return False
-    with _file_lock(layout.lock_file):
+    with file_lock(layout.lock_file):
         pid = _broker_pid(layout)
         if pid is None:
             layout.pid_file.unlink(missing_ok=True)
@@ -169,7 +159,7 @@ def _launch(broker: LocalBroker, layout: RunLayout, jars_root: Path | None) -> B
     ]
     started = time.monotonic()
     pid = _spawn_detached(argv, layout.log_file)
-    _write_atomic(layout.pid_file, f"{pid}\n")
+    write_atomic(layout.pid_file, f"{pid}\n")
     log.info("started Kafka %s (pid %d), waiting for readiness", broker.kafka_version, pid)
     try:
         _wait_ready(broker, layout, pid, own_child=True)
@@ -211,7 +201,7 @@ def _format_storage(java: str, common: list[str], layout: RunLayout, cluster_id:
     if proc.returncode != 0:
         raise BrokerStartError(
             f"formatting KRaft storage in {layout.data_dir} failed "
-            f"(exit code {proc.returncode}):\n{_tail_text(output)}"
+            f"(exit code {proc.returncode}):\n{indent_tail(output)}"
         )
 
 
@@ -253,15 +243,15 @@ def _wait_ready(broker: LocalBroker, layout: RunLayout, pid: int, *, own_child: 
             how = f" with exit code {exit_code}" if exit_code is not None else ""
             raise BrokerStartError(
                 f"the Kafka broker (pid {pid}) exited{how} before serving on {where}; "
-                f"last lines of {layout.log_file}:\n{_tail(layout.log_file)}"
+                f"last lines of {layout.log_file}:\n{log_tail(layout.log_file)}"
             )
-        if _probe(broker.port) == "kafka":
+        if probe(broker.port) == "kafka":
             return
         if time.monotonic() >= deadline:
             raise BrokerStartError(
                 f"the Kafka broker (pid {pid}) did not serve on {where} within "
                 f"{broker.start_timeout_s:.0f} s; last lines of {layout.log_file}:\n"
-                f"{_tail(layout.log_file)}"
+                f"{log_tail(layout.log_file)}"
             )
         time.sleep(POLL_S)
 
@@ -358,42 +348,6 @@ def _terminate(pid: int, timeout_s: float) -> None:
     raise LocalKafkaError(f"broker pid {pid} survived SIGKILL")
 
 
-# --- probing ------------------------------------------------------------------------------------
-
-
-def _api_versions_request() -> bytes:
-    client_id = b"brinkwatch-localkafka"
-    # ApiVersions (key 18) v0, request header v1: key, version, correlation id, client id.
-    body = struct.pack(">hhih", 18, 0, _PROBE_CORRELATION_ID, len(client_id)) + client_id
-    return struct.pack(">i", len(body)) + body
-
-
-def _probe(port: int) -> Probe:
-    """``kafka`` if an ApiVersions request on 127.0.0.1:port gets a Kafka response."""
-    try:
-        sock = socket.create_connection((HOST, port), timeout=PROBE_TIMEOUT_S)
-    except OSError:
-        return "closed"
-    with sock:
-        try:
-            sock.sendall(_api_versions_request())
-            header = _recv_exact(sock, 8)
-        except OSError:
-            return "other"
-    size, correlation_id = struct.unpack(">ii", header)
-    return "kafka" if correlation_id == _PROBE_CORRELATION_ID and size >= 6 else "other"
-
-
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("connection closed")
-        buf += chunk
-    return buf
-
-
 # --- files --------------------------------------------------------------------------------------
 
 
@@ -401,7 +355,7 @@ def _status(
     broker: LocalBroker, layout: RunLayout, pid: int | None, *, started_by_us: bool
 ) -> BrokerStatus:
     return BrokerStatus(
-        running=_probe(broker.port) == "kafka",
+        running=probe(broker.port) == "kafka",
         pid=pid,
         bootstrap=f"{HOST}:{broker.port}",
         log_path=layout.log_file if layout.log_file.is_file() else None,
@@ -410,46 +364,6 @@ def _status(
     )
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("a") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def _append_log(layout: RunLayout, text: str) -> None:
     with layout.log_file.open("a", encoding="utf-8") as fh:
         fh.write(text)
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    """The log's errors (ERROR/FATAL lines and ``Caused by:``, deduplicated) then its last lines."""
-    try:
-        with path.open("rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, fh.tell() - 256 * 1024))
-            text = fh.read().decode("utf-8", errors="replace")
-    except OSError as exc:
-        return f"(cannot read {path}: {exc})"
-    errors: list[str] = []
-    for line in text.splitlines():
-        if _ERROR_LINE_RE.search(line) and line.strip() not in errors:
-            errors.append(line.strip())
-    summary = ""
-    if errors:
-        summary = "  errors:\n" + _tail_text("\n".join(errors[-MAX_ERROR_LINES:])) + "\n  tail:\n"
-    kept = "\n".join(line for line in text.splitlines() if not _STACK_FRAME_RE.match(line))
-    return summary + _tail_text(kept, lines)
-
-
-def _tail_text(text: str, lines: int = LOG_TAIL_LINES) -> str:
-    return "\n".join("    " + line for line in text.rstrip().splitlines()[-lines:])
