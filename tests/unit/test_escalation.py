@@ -180,3 +180,25 @@ def test_dyad_follows_subject_and_object(pipeline: Pipeline) -> None:
     assert detection is not None and detection.dyad is not None
     assert detection.dyad.source == "RUS"
     assert detection.dyad.target == "UKR"
+
+
+def test_domestic_shooting_alerts_at_medium_only(pipeline: Pipeline) -> None:
+    title = "Two sheriff's deputies shot dead at a restaurant in Maryland"
+    body = (
+        "A gunman shot and killed two sheriff's deputies at a restaurant in Maryland on "
+        "Wednesday before police shot him dead, officials said. Police are investigating."
+    )
+    detection = detect(pipeline, body, title)
+    assert detection is not None and detection.severity_level == "medium"
+
+
+def test_interstate_escalation_is_high_and_armed_conflict_critical(pipeline: Pipeline) -> None:
+    ties = detect(pipeline, "France cut diplomatic ties with Iran on Monday.")
+    assert ties is not None and ties.severity_level == "high"
+    war = detect(
+        pipeline,
+        "Russian warplanes bombed rebel positions near Aleppo, killing 30 fighters, and "
+        "Syrian army troops advanced on the town.",
+        title="Russian air strikes pound Syrian rebels",
+    )
+    assert war is not None and war.severity_level == "critical"

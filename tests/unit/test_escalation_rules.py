@@ -75,3 +75,16 @@ def test_operator_file_replaces_the_packaged_rules(tmp_path: Path) -> None:
     document["version"] = "7"
     detector = EscalationDetector.load(_write(tmp_path, document))
     assert detector.rules_version == "desk-rules@7"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("domestic_cap", 6.0), ("national_cap", 9.5), ("interstate_floor", 4.0)],
+)
+def test_scope_bounds_must_keep_the_alert_decision(
+    tmp_path: Path, field: str, value: float
+) -> None:
+    document = _packaged()
+    document["severity"]["scope"][field] = value  # type: ignore[index]
+    with pytest.raises(RulesError, match=f"scope.{field}"):
+        EscalationDetector.load(_write(tmp_path, document))

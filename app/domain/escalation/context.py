@@ -13,7 +13,9 @@ import ahocorasick
 from app.domain.escalation.ruleset import CueSpec, RuleSpec, expand
 
 # Cue kinds, as bits of ContextMatch.cues.
-NEGATION, DENIAL, DEESCALATION, RESOLUTION, HISTORY, HEDGE, MODIFIER = (1 << i for i in range(7))
+NEGATION, DENIAL, DEESCALATION, RESOLUTION, HISTORY, HEDGE, MODIFIER, ARMED = (
+    1 << i for i in range(8)
+)
 _BATCH = 12  # spaces found per split: the widest default cue window
 
 
@@ -31,7 +33,9 @@ class ContextMatch(NamedTuple):
 class ContextIndex:
     """The automaton of every context phrase (lower-cased, expanded forms)."""
 
-    def __init__(self, spec: CueSpec, modifiers: list[str], rules: list[RuleSpec]) -> None:
+    def __init__(
+        self, spec: CueSpec, modifiers: list[str], armed: list[str], rules: list[RuleSpec]
+    ) -> None:
         table: dict[str, list[int]] = {}
 
         def add(phrases: list[str], slot: int, bit: int) -> None:
@@ -47,6 +51,7 @@ class ContextIndex:
             (HISTORY, spec.history),
             (HEDGE, spec.hedge),
             (MODIFIER, modifiers),
+            (ARMED, armed),
         ):
             add(phrases, 0, bit)
         for index, rule in enumerate(rules):

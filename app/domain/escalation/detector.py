@@ -7,9 +7,10 @@ from pathlib import Path
 
 import ahocorasick
 
-from app.domain.escalation.context import ContextIndex, ContextMatch, Window
+from app.domain.escalation.context import ARMED, ContextIndex, ContextMatch, Window
 from app.domain.escalation.cues import CueChecker
 from app.domain.escalation.ruleset import RuleSet, expand, load_ruleset
+from app.domain.escalation.scope import bound, scope_of
 from app.domain.escalation.scoring import (
     Hit,
     Mention,
@@ -40,7 +41,9 @@ class EscalationDetector:
         self.ruleset = ruleset
         severity = ruleset.severity
         self.cues = CueChecker(ruleset.cues, severity.modifier_window)
-        self._context = ContextIndex(ruleset.cues, severity.modifiers, ruleset.rules)
+        self._context = ContextIndex(
+            ruleset.cues, severity.modifiers, severity.scope.armed_terms, ruleset.rules
+        )
         self._order = {c.id: i for i, c in enumerate(ruleset.categories)}
         categories = {c.id: c for c in ruleset.categories}
         self._rules: list[CompiledRule] = []
@@ -105,7 +108,9 @@ class EscalationDetector:
         if not hits:
             return None
         weak = self._weak_context(article)
-        severity = severity_of(hits, self.ruleset, weak)
+        spec = self.ruleset.severity
+        scope = scope_of(hits, mentions, article.topics, spec.scope)
+        severity = bound(severity_of(hits, self.ruleset, weak), scope, spec.scope, spec.bands)
         return Detection(
             categories=categories_of(hits, self._order),
             severity=severity,
@@ -148,7 +153,7 @@ class EscalationDetector:
         question_title = field == "title" and text.rstrip().endswith("?")
         severity = self.ruleset.severity
         hits: list[Hit] = []
-        current, low, context = -1, "", list[ContextMatch]()
+        current, low, context, armed = -1, "", list[ContextMatch](), False
         for start, end, rule_ids in found:
             if metaphors and any(s < end and start < e for s, e in metaphors):
                 continue
@@ -158,6 +163,7 @@ class EscalationDetector:
             if s_start != current:
                 current, low = s_start, lowered[s_start:s_end]
                 context = self._context.matches(low)
+                armed = any(m.cues & ARMED for m in context)
             window = Window(low, start - s_start, end - s_start)
             candidates = []
             for index in rule_ids:
@@ -190,6 +196,7 @@ class EscalationDetector:
                         weight=rule.weight * factor,
                         hedged=hedged,
                         modified=modified,
+                        armed=armed,
                         lead=lead,
                         field=field,
                         start=s_start + ss,

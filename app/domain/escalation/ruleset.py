@@ -42,10 +42,25 @@ class Bands(_Strict):
         return self
 
 
+class ScopeSpec(_Strict):
+    """What the article is about bounds its band: armed conflict, states, casualties, topics."""
+
+    armed_terms: list[str] = Field(min_length=1)
+    conflict_topic: str
+    crime_topic: str
+    mass_casualties: int = Field(ge=2)
+    violence_categories: list[str] = Field(min_length=1)
+    interstate_codes: list[str] = Field(min_length=1)
+    interstate_floor: float = Field(ge=0.0, le=10.0)
+    domestic_cap: float = Field(ge=0.0, le=10.0)
+    national_cap: float = Field(ge=0.0, le=10.0)
+
+
 class SeveritySpec(_Strict):
     """How matched codes become a 0-10 severity."""
 
     bands: Bands
+    scope: ScopeSpec
     hedge_factor: float = Field(ge=0.0, le=1.0)
     weak_context_factor: float = Field(ge=0.0, le=1.0)
     weak_context_topics: list[str]
@@ -56,6 +71,19 @@ class SeveritySpec(_Strict):
     modifier_boost: float = Field(ge=0.0, le=3.0)
     modifier_window: int = Field(ge=1, le=20)
     modifiers: list[str]
+
+    @model_validator(mode="after")
+    def _scope_fits_bands(self) -> SeveritySpec:
+        # Caps and the floor only move a band between medium and critical: the alert decision
+        # at medium (and every figure that depends on it) stays what the weights say.
+        bands, scope = self.bands, self.scope
+        if not bands.medium <= scope.domestic_cap < bands.high:
+            raise ValueError("scope.domestic_cap must lie in the medium band")
+        if not bands.high <= scope.national_cap < bands.critical:
+            raise ValueError("scope.national_cap must lie in the high band")
+        if not bands.high <= scope.interstate_floor < bands.critical:
+            raise ValueError("scope.interstate_floor must lie in the high band")
+        return self
 
 
 class CueSpec(_Strict):
@@ -142,6 +170,9 @@ class RuleSet(_Strict):
             for term in [*rule.terms, *rule.near, *rule.unless]:
                 if not expand(term):
                     raise ValueError(f"rule {rule.id}: term {term!r} expands to nothing")
+        for name in self.severity.scope.violence_categories:
+            if name not in categories:
+                raise ValueError(f"severity.scope: unknown category {name!r}")
         return self
 
     @property

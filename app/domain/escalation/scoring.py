@@ -19,6 +19,7 @@ class Hit:
     weight: float  # severity this match alone supports (hedges applied)
     hedged: bool
     modified: bool  # a strong modifier ("all", "military", "nuclear") sits next to it
+    armed: bool  # an armed force or group is named in its sentence (severity scope)
     lead: bool  # in the title or the first sentences of the body
     field: TextField
     start: int
