@@ -76,9 +76,10 @@ class Settings(BaseSettings):
     partitions: int = Field(default=3, ge=1, description="Partitions for the topics we create.")
     replication_factor: int = Field(default=1, ge=1, description="Replication of our topics.")
     topology: Literal["staged", "fused"] = Field(
-        default="staged",
+        default="fused",
         description="staged: one agent per stage, each consuming the previous stage's topic. "
-        "fused: one agent runs all stages on the raw topic and publishes the same topics.",
+        "fused: one agent runs all stages on the raw topic and publishes the same topics; "
+        "the default, as it costs less CPU and latency (docs/benchmarks.md).",
     )
 
     # --- Validation ---------------------------------------------------------------------------
@@ -107,6 +108,12 @@ class Settings(BaseSettings):
     )
     max_poll_records: int = Field(default=500, ge=1, description="Records per consumer poll.")
     producer_linger_ms: int = Field(default=5, ge=0, description="Producer batching delay.")
+    producer_max_batch_size: int = Field(
+        default=262_144,
+        ge=1024,
+        description="Producer batch limit per partition, in bytes (aiokafka's 16 KB default "
+        "holds four articles and stalls sends; see docs/benchmarks.md).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Worker log level."
     )

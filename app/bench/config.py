@@ -18,7 +18,7 @@ class BenchConfig:
 
     articles: int = 20_000
     """Backlog drained by the throughput phases (baseline, one worker, scaled workers)."""
-    loads: tuple[float, ...] = (100.0, 500.0, 1_000.0)
+    loads: tuple[float, ...] = (50.0, 100.0, 200.0, 500.0, 1_000.0)
     """Offered loads (articles/s) for the latency phase, lowest first."""
     load_seconds: float = 15.0
     """How long each offered load is held."""

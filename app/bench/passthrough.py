@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import sys
 import time
+from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -45,7 +46,8 @@ async def passthrough(source: str, sink: str, group: str) -> None:
     try:
         while not consumer.assignment():
             await consumer.getmany(timeout_ms=100)  # joins the group and gets partitions
-        print(PASSTHROUGH_READY, flush=True)
+        # Same stamp format as Faust's log lines, which the harness reads the ready time from.
+        print(f"[{datetime.now():%Y-%m-%d %H:%M:%S,%f}] {PASSTHROUGH_READY}", flush=True)
         last_commit = time.monotonic()
         while True:
             batches = await consumer.getmany(timeout_ms=100, max_records=MAX_POLL_RECORDS)

@@ -4,6 +4,7 @@ runs the measured process(es) as subprocesses and reads the outputs back by corr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ async def baseline_throughput(ctx: RunContext, repeats: int = 3) -> Throughput:
                 )
                 runs.append(drained)
     ctx.say("baseline runs: " + ", ".join(f"{run.per_s:,.0f}/s" for run in runs))
-    return sorted(runs, key=lambda run: run.per_s)[len(runs) // 2]
+    median = sorted(runs, key=lambda run: run.per_s)[len(runs) // 2]
+    return dataclasses.replace(median, runs_per_s=[round(run.per_s, 1) for run in runs])
 
 
 async def pipeline_throughput(

@@ -7,6 +7,7 @@ each pid for CPU time and RSS.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]  # no stubs; results are cast where used
@@ -23,6 +25,8 @@ WORKER_READY = "Worker]: Ready"
 PASSTHROUGH_READY = "passthrough ready"
 STOP_TIMEOUT_S = 30.0
 MB = 1024 * 1024
+# Faust's log line prefix, e.g. "[2026-11-27 21:08:17,214] [17117] [INFO] ..." (local time).
+_LOG_STAMP = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+)\]")
 
 
 def free_port() -> int:
@@ -55,14 +59,22 @@ class Measured:
         """Resident set size now, in MiB."""
         return float(self.ps.memory_info().rss) / MB
 
-    def is_ready(self) -> bool:
-        """True once the readiness line is in the log; raises if the process died."""
+    def ready_at(self) -> float | None:
+        """When the process logged its readiness line (epoch s), None before; raises if it died.
+
+        The time comes from the line's own log timestamp, not from when we noticed it: a fast
+        consumer can drain a small backlog between the two.
+        """
         text = self.log_path.read_text(errors="replace")
-        if self.ready_marker in text:
-            return True
+        for line in text.splitlines():
+            if self.ready_marker in line:
+                stamp = _LOG_STAMP.match(line)
+                if stamp is None:
+                    return time.time()
+                return datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
         if self.popen.poll() is not None:
             raise RuntimeError(f"{self.name} exited with {self.popen.returncode}:\n{text[-4000:]}")
-        return False
+        return None
 
 
 @contextmanager
@@ -107,17 +119,20 @@ def launched_all(
 
 
 async def wait_ready(processes: Sequence[Measured], timeout_s: float = 120.0) -> float:
-    """Wait until every process logged its readiness line; return that moment (epoch s)."""
+    """Wait until every process logged its readiness line; return the latest such moment."""
     deadline = time.monotonic() + timeout_s
-    pending = list(processes)
-    while pending:
-        pending = [p for p in pending if not p.is_ready()]
-        if pending and time.monotonic() > deadline:
-            names = ", ".join(p.name for p in pending)
-            raise TimeoutError(f"not ready after {timeout_s:.0f} s: {names}")
-        if pending:
+    ready: dict[str, float] = {}
+    while len(ready) < len(processes):
+        for process in processes:
+            at = ready.get(process.name) or process.ready_at()
+            if at is not None:
+                ready[process.name] = at
+        if len(ready) < len(processes):
+            if time.monotonic() > deadline:
+                names = ", ".join(p.name for p in processes if p.name not in ready)
+                raise TimeoutError(f"not ready after {timeout_s:.0f} s: {names}")
             await asyncio.sleep(0.05)
-    return time.time()
+    return max(ready.values())
 
 
 class RssSampler:

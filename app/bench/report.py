@@ -44,7 +44,7 @@ def _throughput_table(report: dict[str, Any]) -> Table:
         table.add_row(
             name,
             f"{row['per_s']:,.0f}",
-            f"{row['per_s'] / baseline['per_s']:.3f}",
+            f"{row['per_s'] / baseline['per_s']:.3f}" if baseline["per_s"] else "-",
             f"{cpu:.2f}" if cpu is not None else "-",
             str(row["processes"]),
             str(row["partitions"]),

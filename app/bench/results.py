@@ -22,6 +22,8 @@ class Throughput:
     cpu_ms_per_article: float | None
     processes: int = 1
     partitions: int = 0
+    runs_per_s: list[float] | None = None
+    """Every repeat's rate when this figure is a median of several drains."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""

@@ -67,11 +67,11 @@ def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline) -> Any:
             record = _record(event)
             started = time.perf_counter()
             results = fused_stages(pipeline, record, datetime.now(UTC))
-            # One article's stages share the measured time equally: they ran back to back.
+            # Stages time themselves; an equal share of the whole is the fallback.
             share = (time.perf_counter() - started) / len(results)
             for result in results:
                 await _publish(topics, result)
-                _count(result, share)
+                _count(result, share if result.seconds is None else result.seconds)
 
     return agent
 

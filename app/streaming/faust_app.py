@@ -19,6 +19,26 @@ from app.streaming.topic_admin import ensure_topics
 
 
 @dataclass(frozen=True)
+class DirectOutput:
+    """Publishes to one topic straight through the app's producer.
+
+    ``Topic.send`` wraps every message in Faust's FutureMessage/PendingMessage, runs the send
+    sensors and attaches a completion callback; our agents need none of it (values are already
+    bytes). At-least-once is unchanged: the record is in the producer's buffer when ``send``
+    returns, and Faust flushes this same producer before it commits the consumed offset.
+    """
+
+    app: Any
+    topic: str
+
+    async def send(self, *, key: bytes, value: bytes) -> Any:
+        """Buffer one record; return the delivery future."""
+        return await self.app.producer.send(
+            self.topic, key, value, partition=None, timestamp=None, headers=None
+        )
+
+
+@dataclass(frozen=True)
 class PipelineTopics:
     """The Faust topic objects, by logical name (see ``Settings.topics``)."""
 
@@ -27,10 +47,11 @@ class PipelineTopics:
     tagged: Any
     alerts: Any
     dlq: Any
+    outputs: dict[str, DirectOutput]
 
-    def by_name(self, name: str) -> Any:
-        """The topic for a logical output name (valid, tagged, alerts, dlq)."""
-        return getattr(self, name)
+    def by_name(self, name: str) -> DirectOutput:
+        """Where the agents publish a logical output (valid, tagged, alerts, dlq)."""
+        return self.outputs[name]
 
 
 class BrinkwatchApp(faust.App):
@@ -79,6 +100,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         consumer_auto_offset_reset="earliest",
         broker_max_poll_records=settings.max_poll_records,
         producer_linger=settings.producer_linger_ms / 1000.0,
+        producer_max_batch_size=settings.producer_max_batch_size,
         datadir=str(settings.data_dir),
         web_enabled=True,
         web_host=settings.web_host,
@@ -94,6 +116,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         tagged=app.topic(names.tagged, value_serializer="raw", key_serializer="raw"),
         alerts=app.topic(names.alerts, value_serializer="raw", key_serializer="raw"),
         dlq=app.topic(names.dlq, value_serializer="raw", key_serializer="raw"),
+        outputs={
+            output: DirectOutput(app, getattr(names, output))
+            for output in ("valid", "tagged", "alerts", "dlq")
+        },
     )
     app.pipeline_topics = topics
     # Imported here: agents and views need the app instance to register on.

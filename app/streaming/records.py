@@ -43,6 +43,8 @@ class StageResult:
     outputs: list[Outgoing] = field(default_factory=list)
     dead_letter: DeadLetter | None = None
     alert: EscalationAlert | None = None
+    seconds: float | None = None
+    """Processing time of this stage when the handler measured it itself (fused topology)."""
 
     @property
     def outcome(self) -> str:
