@@ -30,6 +30,9 @@ class ContextMatch(NamedTuple):
     unless: int
 
 
+_make = tuple.__new__
+
+
 class ContextIndex:
     """The automaton of every context phrase (lower-cased, expanded forms)."""
 
@@ -74,7 +77,8 @@ class ContextIndex:
                 continue
             if end < size and sentence[end].isalnum():
                 continue
-            found.append(ContextMatch(start, end, cues, near, unless))
+            # tuple.__new__ skips the NamedTuple's Python-level __new__ (same object, 3x faster).
+            found.append(_make(ContextMatch, (start, end, cues, near, unless)))
         return found
 
 
