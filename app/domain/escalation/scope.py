@@ -27,7 +27,8 @@ from app.domain.escalation.ruleset import Bands, ScopeSpec
 from app.domain.escalation.scoring import Hit, Mention
 from schemas import TopicTag
 
-_NUMBER = r"(\d[\d,]*|dozens|scores|hundreds|thousands)"
+# A count, not an age (", 34, was killed") nor a year: no comma right after the digits.
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+|dozens|scores|hundreds|thousands)(?![\d,])"
 _CASUALTIES = (
     re.compile(
         _NUMBER + r"\s+(?:\w+\s+){0,3}?(?:were\s+|have\s+been\s+|had\s+been\s+|are\s+)?"
