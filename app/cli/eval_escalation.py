@@ -11,13 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from app.domain.pipeline import Pipeline
-from app.evaluation.escalation import (
-    EscalationReport,
-    EvalInputError,
-    Outcome,
-    evaluate,
-    read_items,
-)
+from app.evaluation.escalation import EscalationReport, Outcome, evaluate, read_items
+from app.evaluation.jsonl import EvalInputError
 from app.settings import Settings
 
 

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from app.domain.pipeline import Pipeline
-from app.evaluation.topics import REJECTED, EvalInputError, EvalReport, evaluate, load_label_map
+from app.evaluation.jsonl import EvalInputError
+from app.evaluation.topics import REJECTED, EvalReport, evaluate, load_label_map
 from app.evaluation.topics import read_items as read_eval_items
 from app.settings import Settings
 

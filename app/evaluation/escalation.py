@@ -4,18 +4,15 @@ figures measure what operators get at the configured ``alert_min_level``."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.pipeline import Pipeline
+from app.evaluation.jsonl import EvalInputError, read_records
+from app.evaluation.jsonl import raw_article as _raw_article
 from schemas import AlertCategory
-
-
-class EvalInputError(ValueError):
-    """The evaluation file cannot be used as given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,40 +95,25 @@ class EscalationReport:
 def read_items(path: Path) -> list[EvalItem]:
     """Read ``text`` / optional ``title`` / ``label`` (0 or 1) lines; blank lines are skipped."""
     items: list[EvalItem] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalInputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise EvalInputError(f"{path}:{number}: expected a JSON object")
-            text, title, label = record.get("text"), record.get("title") or "", record.get("label")
-            if not isinstance(text, str) or not isinstance(title, str):
-                raise EvalInputError(f"{path}:{number}: 'text' (and 'title') must be strings")
-            if isinstance(label, str) and label.strip() in ("0", "1"):
-                label = int(label)
-            if isinstance(label, bool) or label not in (0, 1):
-                raise EvalInputError(f"{path}:{number}: 'label' must be 0 or 1, got {label!r}")
-            try:
-                published = _published(record.get("published_at") or record.get("date"))
-            except ValueError as exc:
-                raise EvalInputError(f"{path}:{number}: 'date' must be ISO 8601 ({exc})") from exc
-            items.append(EvalItem(number, title, text, int(label), published))
+    for number, record in read_records(path):
+        text, title, label = record.get("text"), record.get("title") or "", record.get("label")
+        if not isinstance(text, str) or not isinstance(title, str):
+            raise EvalInputError(f"{path}:{number}: 'text' (and 'title') must be strings")
+        if isinstance(label, str) and label.strip() in ("0", "1"):
+            label = int(label)
+        if isinstance(label, bool) or label not in (0, 1):
+            raise EvalInputError(f"{path}:{number}: 'label' must be 0 or 1, got {label!r}")
+        try:
+            published = _published(record.get("published_at") or record.get("date"))
+        except ValueError as exc:
+            raise EvalInputError(f"{path}:{number}: 'date' must be ISO 8601 ({exc})") from exc
+        items.append(EvalItem(number, title, text, int(label), published))
     return items
 
 
 def raw_article(item: EvalItem, now: datetime) -> bytes:
     """The raw JSON message a producer would send for this item."""
-    document = {
-        "url": f"https://eval.invalid/{item.line}",
-        "title": item.title,
-        "body": item.text,
-        "published_at": (item.published or now).isoformat(),
-    }
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return _raw_article(item.line, item.title, item.text, item.published or now)
 
 
 def evaluate(

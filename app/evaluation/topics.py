@@ -17,13 +17,10 @@ from pathlib import Path
 
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
+from app.evaluation.jsonl import EvalInputError, raw_article, read_records
 
 REJECTED = "(rejected)"
 _CODE = re.compile(r"^medtop:\d{8}$")
-
-
-class EvalInputError(ValueError):
-    """The evaluation file or the label map cannot be used as given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +83,13 @@ class EvalReport:
 def read_items(path: Path) -> list[EvalItem]:
     """Read the labelled JSONL file; blank lines are skipped, malformed ones are errors."""
     items: list[EvalItem] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalInputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise EvalInputError(f"{path}:{number}: expected a JSON object")
-            label, text, title = record.get("label"), record.get("text"), record.get("title", "")
-            if not isinstance(label, str) or not isinstance(text, str):
-                raise EvalInputError(f"{path}:{number}: 'label' and 'text' must be strings")
-            if not isinstance(title, str):
-                raise EvalInputError(f"{path}:{number}: 'title' must be a string")
-            items.append(EvalItem(number, title, text, label))
+    for number, record in read_records(path):
+        label, text, title = record.get("label"), record.get("text"), record.get("title", "")
+        if not isinstance(label, str) or not isinstance(text, str):
+            raise EvalInputError(f"{path}:{number}: 'label' and 'text' must be strings")
+        if not isinstance(title, str):
+            raise EvalInputError(f"{path}:{number}: 'title' must be a string")
+        items.append(EvalItem(number, title, text, label))
     return items
 
 
@@ -124,22 +112,11 @@ def load_label_map(path: Path) -> dict[str, list[str]]:
     return mapping
 
 
-def raw_payload(item: EvalItem, now: datetime) -> bytes:
-    """The raw message a producer would send for this item."""
-    document = {
-        "url": f"https://eval.invalid/{item.line}",
-        "title": item.title,
-        "text": item.text,
-        "published_at": now.isoformat(),
-    }
-    return json.dumps(document).encode("utf-8")
-
-
 def predict(
     pipeline: Pipeline, item: EvalItem, label_map: dict[str, list[str]], now: datetime
 ) -> tuple[str, str | None]:
     """Run validate + tag on one item; return (predicted label, rejection reason or None)."""
-    result = pipeline.validate(raw_payload(item, now), now)
+    result = pipeline.validate(raw_article(item.line, item.title, item.text, now), now)
     if isinstance(result, Rejection):
         return REJECTED, result.error_type
     tagged = pipeline.tag(result)
