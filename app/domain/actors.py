@@ -1,20 +1,32 @@
 """Country actor recognition: names, demonyms, capitals, institutions and leaders -> ISO alpha-3.
 
-Each surface form is indexed by its first word. One byte-level split of the text and a set
-intersection tell which first words occur (cheap: no per-character scan in Python); only those
-are searched for, case-sensitively, with whole-word checks; a longest-match rule picks the
-mentions ("North Korea" beats "Korea", "Latin
-America" beats "America" and is then dropped as a blocker); ambiguous forms ("Georgia",
-"Jordan", "the North") count only when the article's context says they are the country.
+Every surface form is compiled into one regular expression shaped as a trie (see
+``actor_lexicon.compile_index``), so a single ``finditer`` in C finds, at each place where a
+form starts, the longest one that ends on a whole word; Python works only per match (a dozen
+in a 3 KB article). Matching is case-sensitive, and the longest match wins ("North Korea"
+beats "Korea", "Latin America" beats "America" and is then dropped as a blocker). Ambiguous
+forms ("Georgia", "Jordan", "the North") count only when the article's context says they are
+the country; those rules run only for the ambiguous forms actually found.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from app.domain.actor_lexicon import ACTORS_PATH, Context, Form, load_vocabulary
-from schemas import ActorMention, ActorTag, TextField
+from pydantic import TypeAdapter
+
+from app.domain.actor_lexicon import (
+    ACTORS_PATH,
+    ActorIndex,
+    Context,
+    Entry,
+    Form,
+    compile_index,
+    load_vocabulary,
+)
+from schemas import ActorTag
 
 # Capitalised words that may stand next to a place name without making it part of a person's
 # or an organisation's name ("In Jordan", "Georgia After Vote").
@@ -25,112 +37,127 @@ _FUNCTION_WORDS = frozenset(
     "Not No Than Then Now Why How What When Where Who Which While If So".split()
 )
 
-_Found = tuple[TextField, int, int, Form]
-# ASCII letters and digits kept (case too), other ASCII bytes to spaces: the first words of
-# forms and of the text are compared after the same cut.
-_WORD_BYTES = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
-_UNICODE_PUNCTUATION = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014")
-# A leading article is part of the mention ("the North") but not of the word we search for.
-_ARTICLES = ("the ", "The ")
+# One validation call for all tags and their mentions (pydantic-core, no Python per field):
+# cheaper than building each ActorMention, and model_construct is slower still.
+_TAGS: TypeAdapter[list[ActorTag]] = TypeAdapter(list[ActorTag])
 
-
-def _words(text: str) -> list[bytes]:
-    for mark in _UNICODE_PUNCTUATION:
-        if mark in text:
-            text = text.replace(mark, " ")
-    return text.encode("utf-8").translate(_WORD_BYTES).split()
+_Found = tuple[int, int, Form]  # start, end, form
 
 
 class ActorRecognizer:
     """Finds the countries an article names, with every mention's exact offsets."""
 
-    def __init__(
-        self, forms: dict[bytes, tuple[tuple[str, str, Form], ...]], names: dict[str, str]
-    ):
-        # first word -> (lead article, searched text, form), longest first
-        self._forms = forms
-        self._heads = frozenset(forms)
+    def __init__(self, index: ActorIndex, names: dict[str, str]):
+        self._index = index
+        self._finditer = index.scanner.finditer
+        self._entries = index.entries
         self._names = names
 
     @classmethod
     def load(cls, path: Path = ACTORS_PATH) -> ActorRecognizer:
         """Build the recogniser from pycountry and actors.yaml (done once per process)."""
         vocabulary = load_vocabulary(path)
-        index: dict[bytes, list[tuple[str, str, Form]]] = {}
-        for text, form in vocabulary.forms.items():
-            lead = next((a for a in _ARTICLES if text.startswith(a)), "")
-            core = text[len(lead) :]
-            words = _words(core)
-            if words:
-                index.setdefault(words[0], []).append((lead, core, form))
-        forms = {
-            head: tuple(sorted(entries, key=lambda e: -len(e[1])))
-            for head, entries in index.items()
-        }
-        return cls(forms, vocabulary.names)
+        return cls(compile_index(vocabulary), vocabulary.names)
 
     def find(self, title: str, body: str) -> list[ActorTag]:
         """Country actors, most mentioned first, each with its mentions in text order."""
-        found = [*self._scan("title", title), *self._scan("body", body)]
-        if not found:
+        in_title, in_body = self._scan(title), self._scan(body)
+        if not in_title and not in_body:
             return []
-        sure = {form.code for _, _, _, form in found if form.context is None and form.code}
-        whole = f"{title}\n{body}"
-        mentions: dict[str, list[ActorMention]] = {}
-        for field, start, end, form in found:
-            text = title if field == "title" else body
-            code = form.code
-            if code is not None and form.context is not None:
-                code = _resolve(form.context, code, text, start, end, whole, sure)
-            if code is None:  # a blocker, or an ambiguous form the context rules out
-                continue
-            mentions.setdefault(code, []).append(
-                ActorMention(
-                    text=text[start:end], field=field, start=start, end=end, kind=form.kind
+        sure = {f.code for *_, f in in_title + in_body if f.context is None and f.code}
+        whole = ""  # title and body, built only for an ambiguous form's context cues
+        mentions: dict[str, list[dict[str, Any]]] = {}
+        for field, text, found in (("title", title, in_title), ("body", body, in_body)):
+            for start, end, form in found:
+                code = form.code
+                if code is not None and form.context is not None:
+                    whole = whole or f"{title}\n{body}"
+                    code = _resolve(form.context, code, text, start, end, whole, sure)
+                if code is None:  # a blocker, or an ambiguous form the context rules out
+                    continue
+                mentions.setdefault(code, []).append(
+                    {
+                        "text": text[start:end],
+                        "field": field,
+                        "start": start,
+                        "end": end,
+                        "kind": form.kind,
+                    }
                 )
-            )
         order = {code: i for i, code in enumerate(mentions)}  # first mention first on ties
         ranked = sorted(mentions, key=lambda code: (-len(mentions[code]), order[code]))
-        return [
-            ActorTag(code=code, name=self._names.get(code, code), mentions=mentions[code])
-            for code in ranked
-        ]
+        names = self._names
+        return _TAGS.validate_python(
+            [
+                {"code": code, "name": names.get(code, code), "mentions": mentions[code]}
+                for code in ranked
+            ]
+        )
 
-    def _scan(self, field: TextField, text: str) -> list[_Found]:
+    def _scan(self, text: str) -> list[_Found]:
+        """The chosen mentions in one field (blockers and ambiguous forms included)."""
         if not text or text.isupper():
             # ALL-CAPS headlines defeat case-sensitive matching; they carry little extra anyway.
             return []
-        candidates: list[tuple[int, int, Form]] = []
-        for head in self._heads.intersection(_words(text)):
-            needle = head.decode("utf-8")
-            at = text.find(needle)
-            while at >= 0:
-                for lead, core, form in self._forms[head]:
-                    end = at + len(core)
-                    if not text.startswith(core, at) or (
-                        core[-1].isalnum() and end < len(text) and text[end].isalnum()
-                    ):
-                        continue
-                    if at > 0 and text[at - 1].isalnum():
-                        break  # inside a longer word: "Iran" in "Tehran"? no form can start here
-                    start = at - len(lead)
-                    if lead and (start < 0 or text[start:at] != lead):
-                        continue
-                    candidates.append((start, end, form))
-                    break
-                at = text.find(needle, at + 1)
-        candidates.sort(key=lambda c: c[0])
-        if all(a[1] <= b[0] for a, b in pairwise(candidates)):
-            return [(field, start, end, form) for start, end, form in candidates]  # usual case
+        entries = self._entries
+        found: list[_Found] = []
+        others: list[tuple[int, Entry]] = []
+        for match in self._finditer(text):
+            at = match.start()
+            entry = entries[match[0]]
+            if entry.plain is None:
+                others.append((at, entry))
+            elif not at or not text[at - 1].isalnum():  # else inside a word: "Iran" in "TIran"
+                found.append((at, match.end(), entry.plain))
+        if others or self._index.unanchored:
+            self._scan_more(text, others, found)
+        if all(a[1] <= b[0] for a, b in pairwise(found)):
+            return found  # the usual case: in text order and no overlaps
         # Overlaps: unambiguous forms and blockers first, then longest, then leftmost, so "The
         # North Koreans" is a demonym, not the contextual "The North" followed by a fragment.
-        candidates.sort(key=lambda c: (c[2].context is not None, c[0] - c[1], c[0]))
+        found.sort(key=lambda c: (c[2].context is not None, c[0] - c[1], c[0]))
         chosen: list[_Found] = []
-        for start, end, form in candidates:
-            if all(end <= s or start >= e for _, s, e, _ in chosen):
-                chosen.append((field, start, end, form))
-        chosen.sort(key=lambda c: c[1])
+        for start, end, form in found:
+            if all(end <= s or start >= e for s, e, _ in chosen):
+                chosen.append((start, end, form))
+        chosen.sort(key=lambda c: c[0])
         return chosen
+
+    def _scan_more(self, text: str, todo: list[tuple[int, Entry]], found: list[_Found]) -> None:
+        """Matches that need more than a look-up: a lead ("the North"), forms starting inside
+        the match ("Korea" in "North Korea"), tails of lower-case forms ("mainland China")."""
+        index, entries = self._index, self._entries
+        for searched in index.unanchored:
+            at = text.find(searched)
+            while at >= 0:
+                match = index.lower.match(text, at)
+                if match:
+                    todo.append((at, entries[match[0]]))
+                at = text.find(searched, at + 1)
+        visited: set[int] = set()
+        while todo:
+            at, entry = todo.pop()
+            if not at or not text[at - 1].isalnum():
+                for length, lead, form in entry.choices:
+                    start = at - len(lead)
+                    if not lead or (start >= 0 and text.startswith(lead, start)):
+                        found.append((start, at + length, form))
+                        break
+            for prefix in entry.prefixes:
+                start = at - len(prefix)
+                if start >= 0 and text.startswith(prefix, start) and start not in visited:
+                    visited.add(start)
+                    match = index.lower.match(text, start)
+                    if match:
+                        todo.append((start, entries[match[0]]))
+            for offset in entry.inner:
+                if at + offset not in visited:
+                    visited.add(at + offset)
+                    match = index.scanner.match(text, at + offset)
+                    if match:
+                        todo.append((at + offset, entries[match[0]]))
+        # The same place can be reached twice (from a match and from one it overlaps).
+        found[:] = sorted(dict.fromkeys(found), key=lambda c: c[0])
 
 
 def _resolve(
