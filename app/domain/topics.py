@@ -1,38 +1,37 @@
 """IPTC Media Topic tagging: weighted terms, matched on whole words, summed into log-odds.
 
-The text is cut into lower-case words exactly as ``topic_lexicon.words_of`` does (the learned
-model is trained on those words), but without splitting it into word objects: the words are
-re-joined by single spaces in one byte buffer and every term is found by one Aho-Corasick pass
-over it, single words as " word " and phrases as " two words ". Word-prefix terms ("film*")
-are expanded at load time. Each topic's score is the logistic of its bias plus the weights of
-the distinct terms found; evidence (the terms that raised it most) is gathered only for the
-topics that are published.
+The text is cut into lower-case words by ``topic_lexicon.words_of`` (the learned model is
+trained on the same words). Single-word terms are found by one set intersection of those words
+with the vocabulary; phrases by one Aho-Corasick pass over the words re-joined by single
+spaces, whose keys are only the phrases (" two words "), so it reports a handful of matches,
+not every word. Word-prefix terms ("film*") are expanded at load time. Each topic's score is
+the logistic of its bias plus the weights of the distinct terms found; evidence (the terms that
+raised it most) is gathered only for the topics that are published.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-
-import ahocorasick
 
 from app.domain.topic_lexicon import (
     LEXICON_PATH,
     MODEL_PATH,
     TopicDef,
-    joined_words,
     load_lexicon,
     merge_model,
     model_vocabulary,
+    words_of,
 )
 from schemas import TopicTag
 
 _MAX_EVIDENCE = 8
 # News puts its subject first (headline, lede); past this many characters of body, more text
 # rarely changes the top topics but keeps costing time, so the rest is not read.
-MAX_BODY_CHARS = 2000
+MAX_BODY_CHARS = 1200
 # Topics below this score are noise from a stray word or two; they are not published.
 _MIN_SCORE = 0.02
 # Words in the headline say what the article is about more reliably than words in the body.
@@ -46,7 +45,12 @@ _MIN_EVIDENCE_WEIGHT = 0.2
 # test on the score is only made above it.
 _MIN_LOGIT = -3.9
 
-_VALUE = itemgetter(1)  # of an Aho-Corasick match (end, value)
+# Above this log-odds the logistic is within 6e-6 of 1 and soon rounds to exactly 1.0, so two
+# strong topics would tie; the excess is compressed (log1p), which keeps scores distinct and in
+# the same order as the log-odds.
+_SATURATION = 12.0
+
+_TERM = itemgetter(1)  # of an evidence key (weight, term)
 # A term's non-zero weights as (topic index, log-odds) pairs.
 _Row = tuple[tuple[int, float], ...]
 
@@ -59,25 +63,45 @@ class TopicTagger:
         topics: list[TopicDef],
         terms: list[str],
         rows: list[_Row],
-        keys: dict[str, tuple[int, ...]],
+        words: dict[str, tuple[int, ...]],
+        phrases: dict[str, int],
     ) -> None:
-        """``terms[i]`` has weights ``rows[i]``; ``keys`` maps each padded form to its terms."""
+        """``terms[i]`` has weights ``rows[i]``; ``words`` maps each single word to its terms,
+        ``phrases`` each padded phrase (" two words ", or " two word" for a prefix) to its term."""
         self._topics = topics
         self._biases = [topic.bias for topic in topics]
         self._terms = terms
         self._rows = rows
         self._title_rows = [tuple((i, w * (1.0 + TITLE_BOOST)) for i, w in row) for row in rows]
-        # Per topic, the terms that are evidence for it and their weight there.
-        self._evidence: list[dict[int, float]] = [{} for _ in topics]
+        # Per topic, the terms that are evidence for it, as (weight, term) keys that rank them:
+        # heaviest first, ties by term; a headline term ranks with its boosted weight.
+        self._evidence: list[dict[int, tuple[float, str]]] = [{} for _ in topics]
+        self._title_evidence: list[dict[int, tuple[float, str]]] = [{} for _ in topics]
         for term_id, row in enumerate(rows):
             for i, weight in row:
                 if weight >= _MIN_EVIDENCE_WEIGHT:
-                    self._evidence[i][term_id] = weight
+                    self._evidence[i][term_id] = (weight, terms[term_id])
+                    self._title_evidence[i][term_id] = (
+                        weight * (1.0 + TITLE_BOOST),
+                        terms[term_id],
+                    )
         self._evidence_ids = [frozenset(weights) for weights in self._evidence]
-        self._automaton = ahocorasick.Automaton()
-        for key, term_ids in keys.items():
-            self._automaton.add_word(key, term_ids)
-        self._automaton.make_automaton()
+        # A phrase is looked for only when its longest whole word occurs (its anchor) and all
+        # its other whole words do too: a few substring checks per article, not a text pass.
+        anchors: dict[bytes, list[tuple[bytes, int, frozenset[bytes]]]] = {}
+        phrase_words: set[bytes] = set()
+        for key, term_id in phrases.items():
+            parts = key.split()
+            whole = [w.encode("utf-8") for w in (parts if key.endswith(" ") else parts[:-1])]
+            phrase_words.update(whole)
+            anchor = max(whole, key=len)
+            anchors.setdefault(anchor, []).append((key.encode("utf-8"), term_id, frozenset(whole)))
+        self._anchors = {word: tuple(keys) for word, keys in anchors.items()}
+        self._anchor_words = frozenset(self._anchors)
+        self._word_terms = {word.encode("utf-8"): ids for word, ids in words.items()}
+        for word in phrase_words:
+            self._word_terms.setdefault(word, ())
+        self._vocabulary = frozenset(self._word_terms)
 
     @classmethod
     def load(cls, lexicon_path: Path = LEXICON_PATH, model_path: Path = MODEL_PATH) -> TopicTagger:
@@ -87,7 +111,8 @@ class TopicTagger:
         vocabulary = model_vocabulary(model_path) | {t for t in weights.terms if " " not in t}
         terms: list[str] = []
         rows: list[_Row] = []
-        keys: dict[str, list[int]] = {}
+        words: dict[str, list[int]] = {}
+        phrases: dict[str, int] = {}
         for term, row in weights.terms.items():
             term_id = len(terms)
             terms.append(term)
@@ -96,15 +121,15 @@ class TopicTagger:
             stem = term.rstrip("*")
             if " " in stem:
                 # No trailing space for a prefix: the last word may run on ("web sites").
-                keys.setdefault(f" {stem}{'' if prefix else ' '}", []).append(term_id)
+                phrases[f" {stem}{'' if prefix else ' '}"] = term_id
                 continue
             forms = {stem}
             if prefix:
                 forms |= {w for w in vocabulary if w.startswith(stem)}
                 forms |= {stem + suffix for suffix in _SUFFIXES}
             for form in forms:
-                keys.setdefault(f" {form} ", []).append(term_id)
-        return cls(weights.topics, terms, rows, {k: tuple(v) for k, v in keys.items()})
+                words.setdefault(form, []).append(term_id)
+        return cls(weights.topics, terms, rows, {k: tuple(v) for k, v in words.items()}, phrases)
 
     @property
     def topics(self) -> list[TopicDef]:
@@ -125,25 +150,28 @@ class TopicTagger:
         for i, logit in enumerate(logits):
             if logit < _MIN_LOGIT:
                 continue
+            if logit > _SATURATION:
+                logit = _SATURATION + math.log1p(logit - _SATURATION)
             score = 1.0 / (1.0 + math.exp(-logit))
-            raised_by = self._evidence_ids[i].intersection(found)
-            if score < _MIN_SCORE or not raised_by:
+            if score < _MIN_SCORE:
                 continue
-            weights = self._evidence[i]
-            terms = sorted(
-                (
-                    (weights[t] * (1.0 + TITLE_BOOST) if t in in_title else weights[t]),
-                    self._terms[t],
-                )
-                for t in raised_by
+            raised_by = found.intersection(self._evidence_ids[i])
+            if not raised_by:
+                continue
+            ranked: Iterable[tuple[float, str]] = map(
+                self._evidence[i].__getitem__, raised_by - in_title
             )
+            if in_title:
+                boosted = map(self._title_evidence[i].__getitem__, raised_by & in_title)
+                ranked = chain(ranked, boosted)
+            best = sorted(ranked, reverse=True)[:_MAX_EVIDENCE]
             topic = self._topics[i]
             tags.append(
                 TopicTag(
                     code=topic.code,
                     label=topic.label,
                     score=score,
-                    evidence=[term for _, term in terms[: -_MAX_EVIDENCE - 1 : -1]],
+                    evidence=list(map(_TERM, best)),
                 )
             )
         # Scores equal but for float rounding (the same weights summed in another order) are
@@ -171,7 +199,17 @@ class TopicTagger:
         return logits, found, in_title
 
     def _match(self, text: str) -> set[int]:
-        # Every occurrence is reported (about 100 in 2,000 characters of news); chaining them
-        # into a set in C costs half what a Python loop over them does.
-        matches = self._automaton.iter(joined_words(text))
-        return set(chain.from_iterable(map(_VALUE, matches)))
+        words = words_of(text)
+        # Set operations, lookups and chaining run in C: no Python work per word, only per
+        # phrase tried (about a dozen in 1,000 characters of news).
+        present = self._vocabulary.intersection(words)
+        found = set(chain.from_iterable(map(self._word_terms.__getitem__, present)))
+        anchored = present.intersection(self._anchor_words)
+        if anchored:
+            joined = b" %b " % b" ".join(words)
+            anchors = self._anchors
+            for word in anchored:
+                for key, term_id, needed in anchors[word]:
+                    if needed <= present and key in joined:
+                        found.add(term_id)
+        return found

@@ -131,3 +131,24 @@ def test_lexicon_only_without_model(tagger: TopicTagger, tmp_path: Path) -> None
     plain = TopicTagger.load(model_path=tmp_path / "absent.json")
     assert top(plain.tag("Striker scores hat-trick", "The team won the cup."), FOUR) == SPORT
     assert len(plain.topics) == len(tagger.topics) == 17
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_four_class_dev_set_through_eval() -> None:
+    # 300 hand-written AG-News-style items (title + one sentence, wire-service credits), 75 per
+    # class with 15 hard cases each; scored by the code behind `brinkwatch eval topics`.
+    from app.domain.pipeline import Pipeline
+    from app.evaluation.topics import evaluate, load_label_map, read_items
+    from app.settings import Settings
+
+    items = read_items(FIXTURES / "topics_4class.jsonl")
+    report = evaluate(
+        items,
+        load_label_map(FIXTURES / "topics_4class_map.json"),
+        Pipeline.from_settings(Settings()),
+    )
+    assert report.n == 300 and report.rejected == 0
+    assert report.accuracy >= 0.85, report.to_dict()
+    assert all(label.recall >= 0.8 for label in report.per_label), report.to_dict()
