@@ -11,7 +11,6 @@ the country; those rules run only for the ambiguous forms actually found.
 
 from __future__ import annotations
 
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -109,18 +108,22 @@ class ActorRecognizer:
                 others.append((at, entry))
             elif not at or not text[at - 1].isalnum():  # else inside a word: "Iran" in "TIran"
                 found.append((at, match.end(), entry.plain))
-        if others or self._index.unanchored:
-            self._scan_more(text, others, found)
-        if all(a[1] <= b[0] for a, b in pairwise(found)):
-            return found  # the usual case: in text order and no overlaps
-        # Overlaps: unambiguous forms and blockers first, then longest, then leftmost, so "The
-        # North Koreans" is a demonym, not the contextual "The North" followed by a fragment.
-        found.sort(key=lambda c: (c[2].context is not None, c[0] - c[1], c[0]))
+        if not others and not self._index.unanchored:
+            return found  # the usual case: finditer's matches are in order and never overlap
+        self._scan_more(text, others, found)
+        # The same place can be reached twice (from a match and from one it overlaps); a span
+        # always holds the same form, so one entry per span.
+        found = sorted({c[:2]: c for c in found}.values(), key=lambda c: c[0])
         chosen: list[_Found] = []
-        for start, end, form in found:
-            if all(end <= s or start >= e for s, e, _ in chosen):
-                chosen.append((start, end, form))
-        chosen.sort(key=lambda c: c[0])
+        cluster: list[_Found] = []
+        cluster_end = 0
+        for candidate in found:
+            if candidate[0] >= cluster_end:  # overlaps nothing before it: a new cluster
+                chosen += _without_overlaps(cluster) if len(cluster) > 1 else cluster
+                cluster = []
+            cluster.append(candidate)
+            cluster_end = max(cluster_end, candidate[1])
+        chosen += _without_overlaps(cluster) if len(cluster) > 1 else cluster
         return chosen
 
     def _scan_more(self, text: str, todo: list[tuple[int, Entry]], found: list[_Found]) -> None:
@@ -156,8 +159,21 @@ class ActorRecognizer:
                     match = index.scanner.match(text, at + offset)
                     if match:
                         todo.append((at + offset, entries[match[0]]))
-        # The same place can be reached twice (from a match and from one it overlaps).
-        found[:] = sorted(dict.fromkeys(found), key=lambda c: c[0])
+
+
+def _without_overlaps(cluster: list[_Found]) -> list[_Found]:
+    """Greedy choice among overlapping candidates, returned in text order.
+
+    Unambiguous forms and blockers first, then longest, then leftmost, so "The North Koreans"
+    is a demonym, not the contextual "The North" followed by a fragment.
+    """
+    chosen: list[_Found] = []
+    for start, end, form in sorted(
+        cluster, key=lambda c: (c[2].context is not None, c[0] - c[1], c[0])
+    ):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, form))
+    return sorted(chosen, key=lambda c: c[0])
 
 
 def _resolve(
