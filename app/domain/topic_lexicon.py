@@ -37,20 +37,6 @@ def words_of(text: str) -> list[bytes]:
     return text.lower().encode("utf-8").translate(_WORD_BYTES).split()
 
 
-def joined_words(text: str) -> str:
-    """The words of ``text``, as ``words_of`` cuts them, joined by single spaces and padded
-    with one space at each end (so " word " finds a whole word, " two words " a phrase)."""
-    for mark in _UNICODE_PUNCTUATION:
-        if mark in text:
-            text = text.replace(mark, " ")
-    data = text.lower().encode("utf-8").translate(_WORD_BYTES)
-    # Only spaces separate words now; collapsing their runs is a few C-level passes, where
-    # splitting would build an object per word.
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    return f" {data.strip(b' ').decode('utf-8')} "
-
-
 class TopicLexiconError(ValueError):
     """The lexicon or model file is malformed."""
 
