@@ -1,4 +1,4 @@
-"""Loading the country-actor vocabulary: pycountry names plus the hand-written ``actors.yaml``."""
+"""The country-actor vocabulary (pycountry names plus ``actors.yaml``) and its compiled index."""
 
 from __future__ import annotations
 
