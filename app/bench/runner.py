@@ -8,32 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.bench.collector import Collector
 from app.bench.config import BenchConfig
 from app.bench.corpus import load_corpus
-from app.bench.load import load_backlog
 from app.bench.machine import describe_machine
-from app.bench.phases import (
-    SATURATION_FACTOR,
-    WORKER_ARGS,
-    RunContext,
-    baseline_throughput,
-    latency_at_load,
-    pipeline_outputs,
-    pipeline_throughput,
-    scaled_throughput,
-    soak,
-)
-from app.bench.processes import WORKER_READY, RssSampler, free_port, launched
-from app.bench.results import LatencyAtLoad, Soak, Throughput
+from app.bench.phases import RunContext, baseline_throughput, scaled_throughput
+from app.bench.results import Throughput
+from app.bench.session import PipelineSession, run_pipeline_session
 from app.bench.stage_split import domain_split_us
-from app.bench.topics import (
-    create_pipeline_topics,
-    delete_run_topics,
-    isolated_settings,
-    worker_env,
-)
-from app.bench.worker_metrics import stage_seconds
+from app.bench.topics import delete_run_topics
 from app.settings import Settings
 
 # Goals from the benchmark issue (targets, not tests).
@@ -58,7 +40,7 @@ async def run_bench(
     try:
         baseline = await baseline_throughput(ctx)
         say(f"baseline: {baseline.per_s:,.0f} msg/s")
-        pipeline = await _pipeline_session(ctx)
+        pipeline = await run_pipeline_session(ctx)
         scaled = await scaled_throughput(ctx) if config.scale_workers > 1 else None
     finally:
         await delete_run_topics(settings, config.run_id)
@@ -70,55 +52,14 @@ async def run_bench(
     return report
 
 
-async def _pipeline_session(ctx: RunContext) -> dict[str, Any]:
-    """One worker for throughput, then latency at each load, then the soak, RSS sampled."""
-    settings = isolated_settings(ctx.settings, ctx.phase_id("pipe"))
-    await create_pipeline_topics(settings)
-    ctx.say(f"pipeline: loading {ctx.config.articles} articles")
-    backlog = ctx.corpus.payloads(ctx.phase_id("tput"), ctx.config.articles)
-    await load_backlog(settings, settings.topics.raw, backlog)
-    port = free_port()
-    env = worker_env(settings, port, ctx.workdir / "worker")
-    async with Collector(settings, pipeline_outputs(settings)) as collector:
-        with launched("worker", WORKER_ARGS, env, ctx.workdir, WORKER_READY, port) as worker:
-            with RssSampler([worker]) as rss:
-                ctx.say(f"pipeline: worker draining ({settings.topology})")
-                throughput = await pipeline_throughput(ctx, settings, collector, worker)
-                ctx.say(f"pipeline: {throughput.per_s:,.0f} articles/s")
-                stage_metrics = stage_seconds([port])
-                latencies: list[LatencyAtLoad] = []
-                skipped: list[float] = []
-                for rate in ctx.config.loads:
-                    if rate > SATURATION_FACTOR * throughput.per_s:
-                        skipped.append(rate)
-                        continue
-                    latencies.append(await latency_at_load(ctx, settings, collector, worker, rate))
-                soaked = (
-                    await soak(ctx, settings, collector, worker)
-                    if ctx.config.soak_articles
-                    else None
-                )
-            return {
-                "throughput": throughput,
-                "stage_metrics": stage_metrics,
-                "latencies": latencies,
-                "skipped_loads": skipped,
-                "soak": soaked,
-                "rss_peak_mb": rss.peak_mb,
-                "topology": settings.topology,
-            }
-
-
 def _report(
     ctx: RunContext,
     baseline: Throughput,
-    pipeline: dict[str, Any],
+    pipeline: PipelineSession,
     scaled: Throughput | None,
     split: dict[str, float],
 ) -> dict[str, Any]:
-    throughput: Throughput = pipeline["throughput"]
-    soaked: Soak | None = pipeline["soak"]
-    latencies: list[LatencyAtLoad] = pipeline["latencies"]
+    throughput, soaked, latencies = pipeline.throughput, pipeline.soak, pipeline.latencies
     ratio = throughput.per_s / baseline.per_s if baseline.per_s else math.nan
     latency_ms = {f"{lat.offered_per_s:g}": lat.to_tagged_ms for lat in latencies}
     report: dict[str, Any] = {
@@ -133,13 +74,13 @@ def _report(
         "pipeline_articles_per_s": round(throughput.per_s, 1),
         "throughput_ratio": round(ratio, 4),
         "latency_ms": latency_ms,
-        "latency_skipped_loads": pipeline["skipped_loads"],
-        "rss_mb_peak": round(pipeline["rss_peak_mb"], 1),
+        "latency_skipped_loads": pipeline.skipped_loads,
+        "rss_mb_peak": round(pipeline.rss_peak_mb, 1),
         "rss_growth_pct": round(soaked.growth_pct, 2) if soaked else None,
         "cpu_ms_per_article": throughput.cpu_ms_per_article,
         "domain_stage_us": split,
-        "worker_stage_seconds": pipeline["stage_metrics"],
-        "worker_stage_ms_per_article": _stage_ms_per_article(pipeline["stage_metrics"]),
+        "worker_stage_seconds": pipeline.stage_metrics,
+        "worker_stage_ms_per_article": _stage_ms_per_article(pipeline.stage_metrics),
         "baseline": baseline.as_dict(),
         "pipeline": throughput.as_dict(),
         "latency": [lat.as_dict() for lat in latencies],
@@ -149,7 +90,7 @@ def _report(
             round(scaled.per_s / throughput.per_s, 3) if scaled and throughput.per_s else None
         ),
         "machine": describe_machine(ctx.settings),
-        "settings": _settings_used(ctx.settings, pipeline["topology"]),
+        "settings": _settings_used(ctx.settings, pipeline.topology),
     }
     report["targets"] = _targets(report)
     return report
