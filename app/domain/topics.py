@@ -31,7 +31,7 @@ from schemas import TopicTag
 _MAX_EVIDENCE = 8
 # News puts its subject first (headline, lede); past this many characters of body, more text
 # rarely changes the top topics but keeps costing time, so the rest is not read.
-MAX_BODY_CHARS = 1200
+MAX_BODY_CHARS = 1500
 # Topics below this score are noise from a stray word or two; they are not published.
 _MIN_SCORE = 0.02
 # Words in the headline say what the article is about more reliably than words in the body.
