@@ -12,9 +12,7 @@ raised it most) is gathered only for the topics that are published.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 
 from app.domain.topic_lexicon import (
@@ -50,7 +48,6 @@ _MIN_LOGIT = -3.9
 # the same order as the log-odds.
 _SATURATION = 12.0
 
-_TERM = itemgetter(1)  # of an evidence key (weight, term)
 # A term's non-zero weights as (topic index, log-odds) pairs.
 _Row = tuple[tuple[int, float], ...]
 
@@ -73,19 +70,27 @@ class TopicTagger:
         self._terms = terms
         self._rows = rows
         self._title_rows = [tuple((i, w * (1.0 + TITLE_BOOST)) for i, w in row) for row in rows]
-        # Per topic, the terms that are evidence for it, as (weight, term) keys that rank them:
-        # heaviest first, ties by term; a headline term ranks with its boosted weight.
-        self._evidence: list[dict[int, tuple[float, str]]] = [{} for _ in topics]
-        self._title_evidence: list[dict[int, tuple[float, str]]] = [{} for _ in topics]
-        for term_id, row in enumerate(rows):
-            for i, weight in row:
-                if weight >= _MIN_EVIDENCE_WEIGHT:
-                    self._evidence[i][term_id] = (weight, terms[term_id])
-                    self._title_evidence[i][term_id] = (
-                        weight * (1.0 + TITLE_BOOST),
-                        terms[term_id],
-                    )
-        self._evidence_ids = [frozenset(weights) for weights in self._evidence]
+        # Per topic, the terms that are evidence for it, each with a rank: heaviest first, ties
+        # by term (descending), a headline term ranked with its boosted weight. Ranks are ints
+        # fixed at load time, so ordering an article's evidence sorts small ints, not tuples.
+        self._evidence_rank: list[dict[int, int]] = []
+        self._title_rank: list[dict[int, int]] = []
+        self._ranked_terms: list[list[str]] = []
+        for i in range(len(topics)):
+            keys = [
+                (weight * boost, terms[term_id], term_id, boost != 1.0)
+                for term_id, row in enumerate(rows)
+                for topic, weight in row
+                if topic == i and weight >= _MIN_EVIDENCE_WEIGHT
+                for boost in (1.0, 1.0 + TITLE_BOOST)
+            ]
+            keys.sort(reverse=True)
+            self._evidence_rank.append(
+                {t: r for r, (_, _, t, title) in enumerate(keys) if not title}
+            )
+            self._title_rank.append({t: r for r, (_, _, t, title) in enumerate(keys) if title})
+            self._ranked_terms.append([term for _, term, _, _ in keys])
+        self._evidence_ids = [frozenset(ranks) for ranks in self._evidence_rank]
         # A phrase is looked for only when its longest whole word occurs (its anchor) and all
         # its other whole words do too: a few substring checks per article, not a text pass.
         anchors: dict[bytes, list[tuple[bytes, int, frozenset[bytes]]]] = {}
@@ -158,20 +163,17 @@ class TopicTagger:
             raised_by = found.intersection(self._evidence_ids[i])
             if not raised_by:
                 continue
-            ranked: Iterable[tuple[float, str]] = map(
-                self._evidence[i].__getitem__, raised_by - in_title
-            )
+            ranks = list(map(self._evidence_rank[i].__getitem__, raised_by - in_title))
             if in_title:
-                boosted = map(self._title_evidence[i].__getitem__, raised_by & in_title)
-                ranked = chain(ranked, boosted)
-            best = sorted(ranked, reverse=True)[:_MAX_EVIDENCE]
+                ranks += map(self._title_rank[i].__getitem__, raised_by & in_title)
+            ranks.sort()
             topic = self._topics[i]
             tags.append(
                 TopicTag(
                     code=topic.code,
                     label=topic.label,
                     score=score,
-                    evidence=list(map(_TERM, best)),
+                    evidence=list(map(self._ranked_terms[i].__getitem__, ranks[:_MAX_EVIDENCE])),
                 )
             )
         # Scores equal but for float rounding (the same weights summed in another order) are
