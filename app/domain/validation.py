@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
@@ -68,7 +68,11 @@ def normalize(
 ) -> Article | Rejection:
     """Turn a schema-valid ``RawArticle`` into an ``Article``, or say why it is unusable."""
     url = raw.url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a non-numeric or out-of-range port
+    except ValueError as exc:
+        return Rejection("invalid_url", f"url cannot be parsed ({exc}): {url[:200]!r}")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return Rejection("invalid_url", f"url must be an absolute http(s) URL, got {url[:200]!r}")
     body = normalize_whitespace(strip_html(raw.body or raw.text or ""))
@@ -89,7 +93,7 @@ def normalize(
         guess_language(body) or limits.default_language
     )
     return Article(
-        article_id=raw.id.strip() if raw.id and raw.id.strip() else article_id_for(url),
+        article_id=raw.id.strip() if raw.id and raw.id.strip() else _url_id(parts, port),
         url=url,
         title=title,
         body=body,
@@ -109,16 +113,26 @@ def article_id_for(url: str) -> str:
     tracking parameters dropped, query parameters sorted, trailing slash removed.
     """
     parts = urlsplit(url.strip())
+    return _url_id(parts, parts.port)
+
+
+def _url_id(parts: SplitResult, port: int | None) -> str:
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING_PARAMS)
-    )
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = ""
+    if parts.query:  # most article URLs have none: skip the parse and re-encode
+        query = urlencode(
+            sorted(
+                (k, v)
+                for k, v in parse_qsl(parts.query)
+                if not k.lower().startswith(_TRACKING_PARAMS)
+            )
+        )
     path = parts.path.rstrip("/") or "/"
-    canonical = urlunsplit(("https", host, path, urlencode(query), ""))
+    canonical = urlunsplit(("https", host, path, query, ""))
     return "url-" + hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 

@@ -26,8 +26,7 @@ DOMAIN_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 def validate_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
     """raw bytes -> a valid article, or a dead letter."""
-    ingested_at = _ingest_time(record, now)
-    result = pipeline.validate(record.value, now, ingested_at)
+    result = _validate(pipeline, record, now)
     if isinstance(result, Rejection):
         return _rejected("validate", record, result, now)
     key = result.article_id.encode()
@@ -73,8 +72,7 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
     Each result carries its own stage's time, so /metrics splits the cost by stage here too.
     """
     lap = _Lap()
-    ingested_at = _ingest_time(record, now)
-    validated = pipeline.validate(record.value, now, ingested_at)
+    validated = _validate(pipeline, record, now)
     if isinstance(validated, Rejection):
         return [lap.stamp(_rejected("validate", record, validated, now))]
     key = validated.article_id.encode()
@@ -110,6 +108,14 @@ class _Lap:
         result.seconds = now - self._last
         self._last = now
         return result
+
+
+def _validate(pipeline: Pipeline, record: SourceRecord, now: datetime) -> Article | Rejection:
+    """Stage 1 with its ingest time; a bug in it becomes a rejection, so nothing is lost."""
+    try:
+        return pipeline.validate(record.value, now, _ingest_time(record, now))
+    except DOMAIN_ERRORS as exc:
+        return _processing_error(exc)
 
 
 def _ingest_time(record: SourceRecord, now: datetime) -> datetime:

@@ -79,6 +79,14 @@ BAD = [
         }
     ).encode(),  # far future
     b"x" * 70_000,  # over the size limit set below
+    json.dumps(
+        {
+            "url": "http://[::1/broken",
+            "title": "Bad URL",
+            "body": "Text.",
+            "published_at": "2026-11-26T10:00:00Z",
+        }
+    ).encode(),  # unparsable URL
 ]
 
 
@@ -136,6 +144,7 @@ async def test_every_message_is_accounted_for(worker_env: dict[str, str]) -> Non
         "empty_body",
         "future_timestamp",
         "too_large",
+        "invalid_url",
     }
     assert all(d.source_topic == topic["raw"] and d.stage == "validate" for d in letters)
     positions = {(d.source_partition, d.source_offset) for d in letters}

@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,30 @@ def test_fused_gives_the_same_outputs_as_staged(pipeline: Pipeline) -> None:
     assert [o.topic for o in fused] == ["valid", "tagged"]
     assert fused[0] == valid
     assert fused[1].key == tagged.key
+
+
+class _BrokenValidator(Pipeline):
+    def validate(self, payload: bytes, now: datetime, ingested_at: datetime | None = None) -> Any:
+        raise ValueError("validator bug")
+
+
+@pytest.mark.parametrize("handler", ["validate_stage", "fused_stages"])
+def test_a_bug_in_validation_is_dead_lettered_not_lost(pipeline: Pipeline, handler: str) -> None:
+    broken = _BrokenValidator(
+        pipeline.limits,
+        pipeline.topic_tagger,
+        pipeline.actor_recognizer,
+        pipeline.detector,
+        "medium",
+    )
+    result = (
+        validate_stage(broken, record(GOOD), NOW)
+        if handler == "validate_stage"
+        else (fused_stages(broken, record(GOOD), NOW)[0])
+    )
+    assert result.dead_letter is not None
+    assert (result.dead_letter.stage, result.dead_letter.error_type) == (
+        "validate",
+        "processing_error",
+    )
+    assert base64.b64decode(result.dead_letter.payload_base64) == GOOD

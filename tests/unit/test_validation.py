@@ -64,6 +64,9 @@ def test_valid_article_is_normalised() -> None:
         (raw(body="   <p> </p> "), "empty_body"),
         (raw(url="ftp://files.example.org/a"), "invalid_url"),
         (raw(url="/relative/path"), "invalid_url"),
+        (raw(url="http://[::1/broken-ipv6"), "invalid_url"),
+        (raw(url="https://news.example.org:99999/a"), "invalid_url"),
+        (raw(url="https://news.example.org:port/a"), "invalid_url"),
         (raw(published_at="2026-11-30T00:00:00Z"), "future_timestamp"),
     ],
 )
