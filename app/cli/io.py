@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from app.kafka_clients import aiokafka_options
+from app.producing import send_payloads
 from app.settings import Settings
 
 
@@ -22,26 +23,10 @@ async def produce_lines(
     """Send each line as one message, at most ``rate`` per second; return how many were sent."""
     producer = AIOKafkaProducer(**aiokafka_options(settings), linger_ms=5, acks="all")
     await producer.start()
-    sent = 0
-    started = time.monotonic()
     try:
-        pending = []
-        for line in lines:
-            if rate:
-                # Pace against the schedule, not the previous send, so the rate does not drift.
-                delay = started + sent / rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            pending.append(await producer.send(topic, line))
-            sent += 1
-            on_sent()
-            if len(pending) >= 1000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
+        return await send_payloads(producer, topic, lines, rate, lambda _sent_at: on_sent())
     finally:
         await producer.stop()
-    return sent
 
 
 async def consume(
