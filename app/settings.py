@@ -84,7 +84,10 @@ class Settings(BaseSettings):
 
     # --- Validation ---------------------------------------------------------------------------
     max_article_bytes: int = Field(
-        default=1_000_000, ge=1024, description="Larger raw messages are dead-lettered."
+        default=512_000,
+        ge=1024,
+        description="Larger raw messages are dead-lettered. Kept well under Kafka's 1 MB "
+        "default message limit, so the valid and tagged records built from an article still fit.",
     )
     max_future_skew_s: float = Field(
         default=86_400.0, description="published_at further than this in the future is rejected."
