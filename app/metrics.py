@@ -46,6 +46,12 @@ COUNTRY_SEVERITY = Counter(
 )
 # Set by the dashboard feed from the group's committed offsets, so every worker reports the
 # whole group's lag: aggregate it with max, not sum.
+PUBLISH_FAILURES = Counter(
+    "brinkwatch_publish_failures_total",
+    "Records the broker refused after they were buffered (their input offset is still committed: "
+    "replay it from the logged key).",
+    ["topic"],
+)
 CONSUMER_LAG = Gauge(
     "brinkwatch_consumer_lag",
     "Messages behind the end of the partition, per consumed topic partition.",

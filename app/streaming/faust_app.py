@@ -6,16 +6,22 @@ run isolated apps (own topics, own consumer group) side by side.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import ssl
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
 
+from app import metrics
 from app.domain.pipeline import Pipeline
 from app.kafka_clients import ssl_context
 from app.settings import Settings
 from app.streaming.topic_admin import ensure_topics
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,9 +39,23 @@ class DirectOutput:
 
     async def send(self, *, key: bytes, value: bytes) -> Any:
         """Buffer one record; return the delivery future."""
-        return await self.app.producer.send(
+        delivery = await self.app.producer.send(
             self.topic, key, value, partition=None, timestamp=None, headers=None
         )
+        delivery.add_done_callback(partial(report_failed_delivery, self.topic, key))
+        return delivery
+
+
+def report_failed_delivery(topic: str, key: bytes, delivery: asyncio.Future[Any]) -> None:
+    """Make a record the broker refused visible: count it and log it with its key.
+
+    The offset of its input is still committed after the producer flush (at-least-once covers
+    crashes, not refusals), so operators need this signal to replay the input.
+    """
+    if delivery.cancelled() or delivery.exception() is None:
+        return
+    metrics.PUBLISH_FAILURES.labels(topic).inc()
+    log.error("publishing to %s failed for key %r: %r", topic, key[:200], delivery.exception())
 
 
 @dataclass(frozen=True)
