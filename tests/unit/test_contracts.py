@@ -11,6 +11,7 @@ import pytest
 
 from schemas import SCHEMA_VERSION
 from schemas.export import CONTRACTS, path_for, render, stale_files
+from tests.support.factories import make_alert
 
 
 def test_committed_json_schemas_are_current() -> None:
@@ -38,36 +39,6 @@ def test_schemas_package_never_imports_the_app() -> None:
 
 
 def test_a_published_alert_validates_against_its_json_schema() -> None:
-    from datetime import UTC, datetime
-
-    from schemas import AlertCategory, Dyad, EscalationAlert, Evidence
-
-    now = datetime(2026, 11, 27, tzinfo=UTC)
-    alert = EscalationAlert(
-        alert_id="a",
-        article_id="b",
-        url="https://x.example/",
-        title="t",
-        published_at=now,
-        ingested_at=now,
-        detected_at=now,
-        severity=8.0,
-        severity_level="high",
-        categories=[
-            AlertCategory(
-                category="threaten",
-                cameo_code="138",
-                plover_type="THREATEN",
-                quad_class=3,
-                goldstein=-7.0,
-                evidence=[
-                    Evidence(rule_id="r", phrase="p", field="body", start=0, end=1, sentence="p.")
-                ],
-            )
-        ],
-        actors=["PRK"],
-        dyad=Dyad(source="PRK", target="KOR"),
-        rules_version="x@1",
-    )
+    alert = make_alert()
     schema = json.loads(path_for("escalation_alert").read_text())
     jsonschema.validate(json.loads(alert.model_dump_json()), schema)

@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from tests.support.factories import make_alert
+from tests.support.kafka_io import produce
 from tests.web.conftest import WorkerHandle
-from tests.web.factories import make_alert
-from tests.web.webtools import alert_titled, article, eventually, get_json, produce
+from tests.web.webtools import alert_titled, article, eventually, get_json
 
 pytestmark = pytest.mark.integration
 

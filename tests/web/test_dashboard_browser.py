@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.kafka_io import produce
 from tests.web.conftest import WorkerHandle
-from tests.web.webtools import article, produce
+from tests.web.webtools import article
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

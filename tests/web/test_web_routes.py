@@ -14,7 +14,7 @@ from aiohttp import test_utils, web
 from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.routes import STATIC_DIR, add_routes
-from tests.web.factories import make_alert, make_dead_letter
+from tests.support.factories import make_alert, make_dead_letter
 
 READY = {"ready": True}
 EXTERNAL_URL = re.compile(r"https?://(?!www\.w3\.org/2000/svg)")

@@ -18,7 +18,7 @@ from app.web.aggregates import (
 )
 from app.web.alert_store import AlertFilter, AlertStore
 from app.web.dashboard import Dashboard
-from tests.web.factories import NOW, make_alert, make_dead_letter
+from tests.support.factories import NOW, make_alert, make_dead_letter
 
 
 def test_store_lists_newest_first_and_evicts_the_oldest() -> None:

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
-from aiokafka import AIOKafkaProducer
 
 T = TypeVar("T")
 
@@ -34,17 +33,6 @@ def article(title: str, body: str = ESCALATION_BODY, **extra: Any) -> bytes:
         **extra,
     }
     return json.dumps(value).encode()
-
-
-async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    """Send each value to ``topic`` and wait for the broker's acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    await producer.start()
-    try:
-        for value in values:
-            await producer.send_and_wait(topic, value)
-    finally:
-        await producer.stop()
 
 
 async def eventually(
