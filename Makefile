@@ -1,5 +1,5 @@
 # The few verbs people type. `make run` and `make test` do all the set-up themselves.
-.PHONY: run test lint schemas bench bench-domain bootstrap clean kafka-stop
+.PHONY: run test lint schemas bench bench-domain bootstrap clean kafka-stop compile
 
 PY := .venv/bin/python
 BW := .venv/bin/brinkwatch
@@ -29,6 +29,10 @@ bench: bootstrap
 	$(BW) bench --json artifacts/bench.json
 
 # validate + tag + detect per article, in process (the per-article CPU budget of the domain code)
+# Rebuild the mypyc extension modules of app/domain (bootstrap does it when sources change).
+compile: bootstrap
+	$(PY) scripts/compile_domain.py --force
+
 bench-domain: bootstrap
 	mkdir -p artifacts
 	$(PY) scripts/bench_domain.py --passes 15 --json artifacts/bench_domain.json
@@ -37,4 +41,5 @@ kafka-stop:
 	$(BW) kafka stop
 
 clean:
-	rm -rf .brinkwatch artifacts .pytest_cache .mypy_cache .ruff_cache
+	-$(PY) scripts/compile_domain.py --clean
+	rm -rf .brinkwatch artifacts .pytest_cache .mypy_cache .ruff_cache build

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.compiled import describe as describe_build
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
@@ -247,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         samples, source = generated_articles(args.articles), "generated from templates"
     pipeline = Pipeline.from_settings(Settings())
+    build = describe_build()
     payload_bytes = [len(s.payload) for s in samples]
     load_before = os.getloadavg()
     time_pass(pipeline, samples)  # warm-up: caches, lazy imports, branch predictors
@@ -268,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         f"after {load_after[0]:.2f} {load_after[1]:.2f} (1 and 5 min)"
     )
     print(f"this process was on the CPU {cpu_share:.0%} of the timed wall time")
+    print(build)
     print(
         "microseconds per article (wall clock); median/p90/p99 from the pass with the lowest "
         "median;\nthen the median over all passes, the worst pass's median and the median of "
@@ -282,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             "passes": args.passes,
             "pinned_cpus": cpus,
             "gc_enabled": True,
+            "domain_build": build,
             "cpu_share": round(cpu_share, 3),
             "load_average_before": load_before,
             "load_average_after": load_after,

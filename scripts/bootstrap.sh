@@ -27,6 +27,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   .venv/bin/python -m pip install --quiet -c requirements.lock -e '.[dev]'
   touch "$stamp"
 fi
+# The domain code runs compiled (mypyc); rebuilt only when its sources changed. Set
+# BRINKWATCH_NO_COMPILE=1 to run it as pure Python (then remove a previous build with
+# scripts/compile_domain.py --clean).
+if [ "${BRINKWATCH_NO_COMPILE:-0}" != 1 ]; then
+  need gcc "a C compiler, to compile the domain code with mypyc"
+  .venv/bin/python scripts/compile_domain.py
+fi
 
 if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   sudo_cmd=""

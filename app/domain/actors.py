@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mypy_extensions import mypyc_attr
 from pydantic import TypeAdapter
 
 from app.domain.actor_lexicon import (
@@ -43,6 +44,8 @@ _TAGS: TypeAdapter[list[ActorTag]] = TypeAdapter(list[ActorTag])
 _Found = tuple[int, int, Form]  # start, end, form
 
 
+# Compiled with mypyc; tests subclass it to inject faults or an oracle.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ActorRecognizer:
     """Finds the countries an article names, with every mention's exact offsets."""
 

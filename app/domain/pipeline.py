@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mypy_extensions import mypyc_attr
+
 from app.domain.actors import ActorRecognizer
 from app.domain.escalation import EscalationDetector
 from app.domain.findings import Detection
@@ -31,6 +33,8 @@ class Analysis:
     alert: EscalationAlert | None
 
 
+# Compiled with mypyc; tests subclass it to inject faults or an oracle.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Pipeline:
     """The domain pipeline with its rules loaded once."""
 

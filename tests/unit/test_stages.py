@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.escalation import EscalationDetector
 from app.domain.pipeline import Pipeline
 from app.settings import Settings
 from app.streaming.records import SourceRecord
@@ -83,7 +84,10 @@ def test_undecodable_tag_input_is_dead_lettered(pipeline: Pipeline) -> None:
     assert (result.dead_letter.stage, result.dead_letter.error_type) == ("tag", "schema_violation")
 
 
-class _BrokenDetector:
+class _BrokenDetector(EscalationDetector):
+    def __init__(self) -> None:  # no rules needed: detect fails before using any
+        pass
+
     def detect(self, article: TaggedArticle) -> None:
         raise KeyError("rule table corrupted")
 
@@ -95,7 +99,7 @@ def test_a_bug_in_domain_code_is_dead_lettered_not_lost(pipeline: Pipeline) -> N
         pipeline.actor_recognizer,
         _BrokenDetector(),
         "medium",
-    )  # type: ignore[arg-type]
+    )
     results = fused_stages(broken, record(GOOD), NOW)
     assert [r.stage for r in results] == ["validate", "tag", "detect"]
     letter = results[-1].dead_letter

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import ahocorasick
+from mypy_extensions import mypyc_attr
 
 from app.domain.escalation.context import ARMED, ContextIndex, ContextMatch, Window
 from app.domain.escalation.cues import CueChecker
@@ -34,6 +35,8 @@ from schemas import TaggedArticle, TextField
 Found = tuple[int, int, tuple[int, ...]]  # trigger start, end, indexes of its rules
 
 
+# Compiled with mypyc; tests subclass it to inject faults or an oracle.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class EscalationDetector:
     """Finds escalation language in a tagged article."""
 
