@@ -19,7 +19,12 @@ DeadLetterReason = Literal[
     "future_timestamp",
     "invalid_url",
     "processing_error",
+    "publish_failed",
 ]
+"""Why a message was dead-lettered. ``publish_failed`` (added in 1.1): the message itself was
+processed, but the broker refused an output built from it after it was buffered (too large for
+the output topic, topic deleted, not authorized); the ``reason`` names the output topic and the
+broker's error, and ``stage`` is the stage whose output was refused."""
 
 
 class DeadLetter(BaseModel):
@@ -28,8 +33,14 @@ class DeadLetter(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="Contract version.")
-    stage: Stage = Field(description="Pipeline stage that rejected the message.")
-    error_type: DeadLetterReason = Field(description="Machine-readable reason, for counting.")
+    stage: Stage = Field(
+        description="Pipeline stage that rejected the message, or whose output the broker "
+        "refused (publish_failed)."
+    )
+    error_type: DeadLetterReason = Field(
+        description="Machine-readable reason, for counting. publish_failed: the message was "
+        "processed but the broker refused an output built from it; replay it from the stage."
+    )
     reason: str = Field(description="Readable explanation of what is wrong.")
     payload_base64: str = Field(description="The original message value, byte for byte.")
     payload_preview: str = Field(
