@@ -44,14 +44,15 @@ COUNTRY_SEVERITY = Counter(
     "Labels are ISO alpha-3 codes, so the series count stays bounded (~250).",
     ["country"],
 )
-# Set by the dashboard feed from the group's committed offsets, so every worker reports the
-# whole group's lag: aggregate it with max, not sum.
 PUBLISH_FAILURES = Counter(
     "brinkwatch_publish_failures_total",
-    "Records the broker refused after they were buffered (their input offset is still committed: "
-    "replay it from the logged key).",
+    "Records the broker refused after they were buffered, by topic. A refused output's input is "
+    "dead-lettered as publish_failed; on the dead-letter topic the input is lost: replay it "
+    "from the logged source position.",
     ["topic"],
 )
+# Set by the dashboard feed from the group's committed offsets, so every worker reports the
+# whole group's lag: aggregate it with max, not sum.
 CONSUMER_LAG = Gauge(
     "brinkwatch_consumer_lag",
     "Messages behind the end of the partition, per consumed topic partition.",

@@ -54,7 +54,7 @@ def _stage_agent(
             started = time.perf_counter()
             result = handler(pipeline, record, datetime.now(UTC))
             elapsed = time.perf_counter() - started
-            await _publish(topics, result)
+            await _publish(topics, record, result)
             _count(result, elapsed)
 
     return agent
@@ -70,7 +70,7 @@ def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline) -> Any:
             # Stages time themselves; an equal share of the whole is the fallback.
             share = (time.perf_counter() - started) / len(results)
             for result in results:
-                await _publish(topics, result)
+                await _publish(topics, record, result)
                 _count(result, share if result.seconds is None else result.seconds)
 
     return agent
@@ -88,9 +88,13 @@ def _record(event: Any) -> SourceRecord:
     )
 
 
-async def _publish(topics: Any, result: StageResult) -> None:
+async def _publish(topics: Any, record: SourceRecord, result: StageResult) -> None:
+    # Not awaiting delivery: a refused output is dead-lettered with ``record`` before the
+    # commit that covers it (faust_app.DeadLetteringProducer).
     for outgoing in result.outputs:
-        await topics.by_name(outgoing.topic).send(key=outgoing.key, value=outgoing.value)
+        await topics.by_name(outgoing.topic).send(
+            key=outgoing.key, value=outgoing.value, source=record, stage=result.stage
+        )
 
 
 def _count(result: StageResult, seconds: float) -> None:

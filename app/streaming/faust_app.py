@@ -9,19 +9,59 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from asyncio import Future
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import faust
+from faust.exceptions import ProducerSendError
+from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
 
 from app import metrics
 from app.domain.pipeline import Pipeline
 from app.kafka_clients import ssl_context
 from app.settings import Settings
+from app.streaming.records import Refusal, SourceRecord
+from app.streaming.stages import publish_failed
 from app.streaming.topic_admin import ensure_topics
+from schemas import Stage
 
 log = logging.getLogger(__name__)
+
+
+class RefusedOutputs:
+    """Outputs the broker refused after buffering, waiting to be dead-lettered.
+
+    Delivery callbacks run synchronously and cannot send, so they only queue here; the
+    producer drains the queue inside every flush (see ``DeadLetteringProducer``).
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[Refusal] = []
+
+    def on_delivery(
+        self, topic: str, key: bytes, record: SourceRecord, stage: Stage, delivery: Future[Any]
+    ) -> None:
+        """Delivery callback of an output: count, log and queue it if the broker refused it."""
+        if delivery.cancelled() or (error := delivery.exception()) is None:
+            return
+        metrics.PUBLISH_FAILURES.labels(topic).inc()
+        position = f"{record.topic}/{record.partition}/{record.offset}"
+        log.error(
+            "publishing to %s failed for key %r: %r; dead-lettering input %s as publish_failed",
+            topic,
+            key[:200],
+            error,
+            position,
+        )
+        self._pending.append(Refusal(record, stage, topic, repr(error)))
+
+    def take(self) -> list[Refusal]:
+        """The refusals queued so far; the queue is emptied."""
+        pending, self._pending = self._pending, []
+        return pending
 
 
 @dataclass(frozen=True)
@@ -31,31 +71,69 @@ class DirectOutput:
     ``Topic.send`` wraps every message in Faust's FutureMessage/PendingMessage, runs the send
     sensors and attaches a completion callback; our agents need none of it (values are already
     bytes). At-least-once is unchanged: the record is in the producer's buffer when ``send``
-    returns, and Faust flushes this same producer before it commits the consumed offset.
+    returns, and Faust flushes this same producer before it commits the consumed offset. An
+    output the broker refuses is queued in ``refused`` with its input (the dead-letter topic
+    has none: its refusals are final).
     """
 
     app: Any
     topic: str
+    refused: RefusedOutputs | None = None
 
-    async def send(self, *, key: bytes, value: bytes) -> Any:
-        """Buffer one record; return the delivery future."""
+    async def send(
+        self,
+        *,
+        key: bytes,
+        value: bytes,
+        source: SourceRecord | None = None,
+        stage: Stage | None = None,
+    ) -> Any:
+        """Buffer one record made from ``source`` by ``stage``; return the delivery future."""
         delivery = await self.app.producer.send(
             self.topic, key, value, partition=None, timestamp=None, headers=None
         )
-        delivery.add_done_callback(partial(report_failed_delivery, self.topic, key))
+        if self.refused is not None and source is not None and stage is not None:
+            callback = partial(self.refused.on_delivery, self.topic, key, source, stage)
+        else:
+            callback = partial(report_failed_delivery, self.topic, key)
+        delivery.add_done_callback(callback)
         return delivery
 
 
-def report_failed_delivery(topic: str, key: bytes, delivery: asyncio.Future[Any]) -> None:
-    """Make a record the broker refused visible: count it and log it with its key.
+def report_failed_delivery(topic: str, key: bytes, delivery: Future[Any]) -> None:
+    """Make a record the broker refused for good visible: count it and log it with its key.
 
-    The offset of its input is still committed after the producer flush (at-least-once covers
-    crashes, not refusals), so operators need this signal to replay the input.
+    Used for dead letters, whose refusal is final: their key is the source position
+    (topic/partition/offset) of the input that is then lost, so operators replay it from there.
     """
     if delivery.cancelled() or delivery.exception() is None:
         return
     metrics.PUBLISH_FAILURES.labels(topic).inc()
-    log.error("publishing to %s failed for key %r: %r", topic, key[:200], delivery.exception())
+    log.error(
+        "publishing to %s failed for key %r, the record is lost (a dead letter's key is the "
+        "source position of its input: replay that input): %r",
+        topic,
+        key[:200],
+        delivery.exception(),
+    )
+
+
+class DeadLetteringProducer(AIOKafkaProducer):
+    """Faust's aiokafka producer; each flush also dead-letters the outputs the broker refused.
+
+    Faust flushes the producer right before it commits offsets (``Consumer._commit_offsets``),
+    on rebalance and at shutdown. A flush resolves every record buffered before it started,
+    so the refusals of every input about to be committed are queued by then; their dead
+    letters are buffered and flushed here, before ``flush`` returns and the commit goes out.
+    """
+
+    async def flush(self) -> None:
+        await super().flush()
+        # Delivery callbacks are scheduled when a batch resolves; let any still queued run.
+        await asyncio.sleep(0)
+        app = cast(BrinkwatchApp, self.app)
+        while await app.dead_letter_refused_outputs():
+            await super().flush()
 
 
 @dataclass(frozen=True)
@@ -81,10 +159,38 @@ class BrinkwatchApp(faust.App):
         super().__init__(settings.app_id, **options)
         self.brinkwatch_settings = settings
         self.pipeline_topics: PipelineTopics | None = None
+        self.refused_outputs = RefusedOutputs()
 
     async def on_first_start(self) -> None:
         await super().on_first_start()
         await ensure_topics(self.brinkwatch_settings)
+
+    def _new_producer(self) -> Any:
+        return DeadLetteringProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+    async def dead_letter_refused_outputs(self) -> int:
+        """Buffer a publish_failed dead letter for each input whose output was refused.
+
+        Returns how many were buffered. A dead letter that cannot even be buffered is logged
+        with its source position and counted, like one the broker refuses later.
+        """
+        refusals = self.refused_outputs.take()
+        if not refusals or self.pipeline_topics is None:
+            return 0
+        dlq = self.pipeline_topics.by_name("dlq")
+        buffered = 0
+        for result in publish_failed(refusals, datetime.now(UTC)):
+            for outgoing in result.outputs:
+                try:
+                    await dlq.send(key=outgoing.key, value=outgoing.value)
+                except ProducerSendError as exc:
+                    metrics.PUBLISH_FAILURES.labels(dlq.topic).inc()
+                    log.error("dead letter for input %s not sent: %r", outgoing.key.decode(), exc)
+                else:
+                    buffered += 1
+                    if result.dead_letter is not None:
+                        metrics.record_dead_letter(result.dead_letter)
+        return buffered
 
 
 def _credentials(settings: Settings) -> Any:
@@ -137,9 +243,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         alerts=app.topic(names.alerts, value_serializer="raw", key_serializer="raw"),
         dlq=app.topic(names.dlq, value_serializer="raw", key_serializer="raw"),
         outputs={
-            output: DirectOutput(app, getattr(names, output))
-            for output in ("valid", "tagged", "alerts", "dlq")
-        },
+            output: DirectOutput(app, getattr(names, output), app.refused_outputs)
+            for output in ("valid", "tagged", "alerts")
+        }
+        | {"dlq": DirectOutput(app, names.dlq)},
     )
     app.pipeline_topics = topics
     # Imported here: agents and views need the app instance to register on.

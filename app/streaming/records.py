@@ -35,6 +35,18 @@ class Outgoing:
     value: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An output the broker refused after it was buffered, with the input that produced it."""
+
+    record: SourceRecord
+    stage: Stage
+    topic: str
+    """The real topic name the output was sent to."""
+    error: str
+    """The broker's error, as reported by the producer."""
+
+
 @dataclass(slots=True)
 class StageResult:
     """What a stage made of one record: the messages to publish and what happened."""

@@ -4,6 +4,7 @@ handlers are tested directly and the agents stay a few lines of glue."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.streaming.records import (
     Outgoing,
+    Refusal,
     SourceRecord,
     StageResult,
     dead_letter_for,
@@ -94,6 +96,30 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
         value = alert.model_dump_json().encode()
         alert_out = Outgoing("alerts", alert.alert_id.encode(), value)
         results.append(lap.stamp(StageResult("detect", outputs=[alert_out], alert=alert)))
+    return results
+
+
+_STAGE_ORDER: dict[Stage, int] = {"validate": 0, "tag": 1, "detect": 2}
+
+
+def publish_failed(refusals: Iterable[Refusal], now: datetime) -> list[StageResult]:
+    """One ``publish_failed`` dead letter per input whose outputs the broker refused.
+
+    Refusals of the same input (its valid, tagged and alert records can all be refused) give a
+    single dead letter naming every refused topic; its stage is the earliest refused stage, the
+    one a replay has to start from. Inputs keep the order their first refusal arrived in.
+    """
+    by_input: dict[tuple[str, int, int], list[Refusal]] = {}
+    for refusal in refusals:
+        record = refusal.record
+        by_input.setdefault((record.topic, record.partition, record.offset), []).append(refusal)
+    results = []
+    for group in by_input.values():
+        stage = min((r.stage for r in group), key=_STAGE_ORDER.__getitem__)
+        topics = ", ".join(dict.fromkeys(r.topic for r in group))
+        errors = "; ".join(dict.fromkeys(r.error for r in group))
+        reason = f"the broker refused the output published to {topics}: {errors}"[:1000]
+        results.append(_rejected(stage, group[0].record, Rejection("publish_failed", reason), now))
     return results
 
 

@@ -143,3 +143,56 @@ def test_a_bug_in_validation_is_dead_lettered_not_lost(pipeline: Pipeline, handl
         "processing_error",
     )
     assert base64.b64decode(result.dead_letter.payload_base64) == GOOD
+
+
+# Outputs the broker refused after buffering (appended; imported here to keep the file's head
+# untouched).
+
+
+def _refusal(value: bytes, offset: int, stage: str, topic: str, error: str = "E") -> Any:
+    from app.streaming.records import Refusal
+
+    return Refusal(record(value, offset=offset), stage, topic, error)  # type: ignore[arg-type]
+
+
+def test_a_refused_output_dead_letters_its_input_as_publish_failed() -> None:
+    from app.streaming.stages import publish_failed
+
+    error = "MessageSizeTooLargeError: MESSAGE_SIZE_TOO_LARGE"
+    [result] = publish_failed([_refusal(GOOD, 9, "tag", "t.tagged", error)], NOW)
+    [out] = result.outputs
+    letter = DeadLetter.model_validate_json(out.value)
+    assert letter == result.dead_letter
+    assert (out.topic, out.key) == ("dlq", b"articles.raw/2/9")
+    assert (letter.stage, letter.error_type) == ("tag", "publish_failed")
+    assert "t.tagged" in letter.reason and error in letter.reason
+    assert base64.b64decode(letter.payload_base64) == GOOD
+    assert (letter.source_topic, letter.source_partition, letter.source_offset) == (
+        "articles.raw",
+        2,
+        9,
+    )
+    assert letter.failed_at == NOW
+    assert result.outcome == "dead_letter"
+
+
+def test_refusals_of_one_input_give_one_dead_letter_from_the_earliest_stage() -> None:
+    from app.streaming.stages import publish_failed
+
+    other = b'{"another": "input"}'
+    results = publish_failed(
+        [
+            _refusal(GOOD, 9, "detect", "t.alerts", "Timeout"),
+            _refusal(other, 10, "detect", "t.alerts", "Timeout"),
+            _refusal(GOOD, 9, "tag", "t.tagged", "TooLarge"),
+            _refusal(GOOD, 9, "detect", "t.alerts", "Timeout"),
+        ],
+        NOW,
+    )
+    letters = [r.dead_letter for r in results]
+    assert [(d.source_offset, d.stage) for d in letters if d] == [(9, "tag"), (10, "detect")]
+    first = letters[0]
+    assert first is not None
+    assert "t.alerts, t.tagged" in first.reason and "Timeout; TooLarge" in first.reason
+    assert base64.b64decode(first.payload_base64) == GOOD
+    assert publish_failed([], NOW) == []
