@@ -1,8 +1,9 @@
 """Compile the pure domain code (``app/domain``) to C extension modules with mypyc.
 
 The domain stages run once per article in the worker's hot path; compiled, the same typed
-Python runs about 1.2x faster overall and 1.4x in the detect stage (docs/performance.md). The extension modules are built in
-place, next to their sources, so the editable install picks them up, plus one shared library
+Python runs about 1.2x faster overall and 1.4x in the detect stage (docs/performance.md).
+The extension modules are built in place, next to their sources, so the editable install picks
+them up, plus one shared library
 (``brinkwatch_domain__mypyc...so``) at the repository root. Python imports an extension module
 before a ``.py`` of the same name, so a stale build would hide source edits: the sources'
 fingerprint is stored after each build, the build is redone whenever it changes, and a test
