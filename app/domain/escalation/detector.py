@@ -10,11 +10,11 @@ from mypy_extensions import mypyc_attr
 
 from app.domain.escalation.context import ARMED, ContextIndex, ContextMatch, Window
 from app.domain.escalation.cues import CueChecker
+from app.domain.escalation.mentions import MentionIndex
 from app.domain.escalation.ruleset import RuleSet, expand, load_ruleset
 from app.domain.escalation.scope import bound, scope_of
 from app.domain.escalation.scoring import (
     Hit,
-    Mention,
     categories_of,
     dyad_of,
     level_of,
@@ -24,11 +24,17 @@ from app.domain.escalation.selection import (
     CompiledRule,
     dedupe,
     drop_framed,
-    has_actor,
     near_extent,
     vetoed,
 )
-from app.domain.escalation.textscan import SentenceFinder, key, lower_keep_length, snippet, spaced
+from app.domain.escalation.textscan import (
+    SentenceFinder,
+    SpanSet,
+    key,
+    lower_keep_length,
+    snippet,
+    spaced,
+)
 from app.domain.findings import Detection
 from schemas import TaggedArticle, TextField
 
@@ -99,8 +105,8 @@ class EscalationDetector:
         found = [(field, text, *self._triggers(text)) for field, text in fields if text]
         if not any(triggers for _, _, _, triggers, _ in found):
             return None  # most articles of a stream: no trigger word at all
-        mentions: list[Mention] = sorted(
-            (m.field, m.start, actor.code) for actor in article.actors for m in actor.mentions
+        mentions = MentionIndex(
+            [(m.field, m.start, actor.code) for actor in article.actors for m in actor.mentions]
         )
         year = article.published_at.year
         hits: list[Hit] = []
@@ -148,7 +154,7 @@ class EscalationDetector:
         lowered: str,
         found: list[Found],
         metaphors: list[tuple[int, int]],
-        mentions: list[Mention],
+        mentions: MentionIndex,
         year: int,
     ) -> list[Hit]:
         """Hits of the triggers that pass their rules' conditions and the context cues."""
@@ -157,8 +163,9 @@ class EscalationDetector:
         severity = self.ruleset.severity
         hits: list[Hit] = []
         current, low, context, armed = -1, "", list[ContextMatch](), False
+        figurative = SpanSet(metaphors) if metaphors else None
         for start, end, rule_ids in found:
-            if metaphors and any(s < end and start < e for s, e in metaphors):
+            if figurative is not None and figurative.overlaps(start, end):
                 continue
             s_start, s_end = sentences.at(start)
             if end > s_end:
@@ -171,7 +178,7 @@ class EscalationDetector:
             candidates = []
             for index in rule_ids:
                 rule = self._rules[index]
-                if rule.spec.needs_actor and not has_actor(mentions, field, s_start, s_end):
+                if rule.spec.needs_actor and not mentions.names_any(field, s_start, s_end):
                     continue
                 if rule.spec.unless and vetoed(rule, window, context):
                     continue

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.domain.escalation.mentions import MentionIndex
 from app.domain.escalation.ruleset import Bands, ScopeSpec
-from app.domain.escalation.scoring import Hit, Mention
+from app.domain.escalation.scoring import Hit
 from schemas import TopicTag
 
 # A count, not an age (", 34, was killed") nor a year: no comma right after the digits.
@@ -54,24 +55,27 @@ class Scope:
 
 
 def scope_of(
-    hits: list[Hit], mentions: list[Mention], topics: list[TopicTag], spec: ScopeSpec
+    hits: list[Hit], mentions: MentionIndex, topics: list[TopicTag], spec: ScopeSpec
 ) -> Scope:
     """The signals of a detection's hits and the article's topics."""
     violent = frozenset(spec.violence_categories)
     firm = [hit for hit in hits if not hit.hedged]
     violence_hits = [hit for hit in firm if hit.category.id in violent]
     mass = [hit for hit in violence_hits if _casualties(hit.sentence) >= spec.mass_casualties]
+    mass_ids = {id(hit) for hit in mass}  # identity: a list lookup compared whole hits
     interstate_hits = [
         hit
         for hit in firm
         if hit.rule.cameo.startswith(tuple(spec.interstate_codes))
-        and len(_states(hit, mentions)) > 1
+        and len(set(mentions.codes_between(hit.field, hit.sentence_start, hit.sentence_end))) > 1
     ]
     ranks = {topic.code: rank for rank, topic in enumerate(topics)}
     conflict = ranks.get(spec.conflict_topic)
     crime = ranks.get(spec.crime_topic)
     return Scope(
-        armed_violence=any(hit.lead and (hit.armed or hit in mass) for hit in violence_hits),
+        armed_violence=any(
+            hit.lead and (hit.armed or id(hit) in mass_ids) for hit in violence_hits
+        ),
         armed=any(hit.armed for hit in firm),
         interstate=bool(interstate_hits),
         mass=bool(mass),
@@ -89,14 +93,6 @@ def bound(severity: float, scope: Scope, spec: ScopeSpec, bands: Bands) -> float
     if bands.medium <= severity < spec.interstate_floor and scope.escalation_in_lead:
         severity = spec.interstate_floor
     return severity
-
-
-def _states(hit: Hit, mentions: list[Mention]) -> set[str]:
-    return {
-        code
-        for field, start, code in mentions
-        if field == hit.field and hit.sentence_start <= start < hit.sentence_end
-    }
 
 
 def _casualties(sentence: str) -> int:

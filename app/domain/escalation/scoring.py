@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.escalation.mentions import MentionIndex
 from app.domain.escalation.ruleset import CategorySpec, RuleSet, RuleSpec
 from schemas import AlertCategory, Dyad, Evidence, SeverityLevel, TextField
 
@@ -88,10 +89,7 @@ def level_of(severity: float, ruleset: RuleSet) -> SeverityLevel:
     return "low"
 
 
-Mention = tuple[TextField, int, str]  # field, start offset, actor code
-
-
-def dyad_of(hits: list[Hit], mentions: list[Mention], ranked_codes: list[str]) -> Dyad | None:
+def dyad_of(hits: list[Hit], mentions: MentionIndex, ranked_codes: list[str]) -> Dyad | None:
     """Source -> target: the actor named before the trigger in its sentence acts, the one
     after it is acted upon; votes weighted by match weight; else most-mentioned actors."""
     if not ranked_codes:
@@ -99,16 +97,8 @@ def dyad_of(hits: list[Hit], mentions: list[Mention], ranked_codes: list[str]) -
     sources: dict[str, float] = {}
     targets: dict[str, float] = {}
     for hit in hits:
-        before = [
-            code
-            for field, start, code in mentions
-            if field == hit.field and hit.sentence_start <= start < hit.trigger_start
-        ]
-        after = [
-            code
-            for field, start, code in mentions
-            if field == hit.field and hit.trigger_end <= start < hit.sentence_end
-        ]
+        before = mentions.codes_between(hit.field, hit.sentence_start, hit.trigger_start)
+        after = mentions.codes_between(hit.field, hit.trigger_end, hit.sentence_end)
         if before:
             sources[before[0]] = sources.get(before[0], 0.0) + hit.weight
             target = next((code for code in after if code != before[0]), None)

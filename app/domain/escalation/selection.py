@@ -3,12 +3,12 @@ and triggers that are the object of a verbal frame."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from app.domain.escalation.context import ContextMatch, Window
 from app.domain.escalation.ruleset import CategorySpec, RuleSpec
-from app.domain.escalation.scoring import Hit, Mention
-from schemas import TextField
+from app.domain.escalation.scoring import Hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +61,6 @@ def vetoed(rule: CompiledRule, window: Window, matches: list[ContextMatch]) -> b
     )
 
 
-def has_actor(mentions: list[Mention], field: TextField, start: int, end: int) -> bool:
-    """True when a country actor is named in ``field[start:end]``."""
-    return any(f == field and start <= s < end for f, s, _ in mentions)
-
-
 def dedupe(hits: list[Hit]) -> list[Hit]:
     """One hit per category and trigger: the most severe (then most specific) rule."""
     best: dict[tuple[str, str, int], Hit] = {}
@@ -82,16 +77,29 @@ def dedupe(hits: list[Hit]) -> list[Hit]:
     groups: dict[tuple[str, str], list[Hit]] = {}
     for hit in kept:
         groups.setdefault((hit.category.id, hit.field), []).append(hit)
-    return [
-        hit
-        for hit in kept
-        if not any(
-            other.start <= hit.start
-            and hit.end <= other.end
-            and (other.end - other.start) > (hit.end - hit.start)
-            for other in groups[(hit.category.id, hit.field)]
-        )
-    ]
+    inside: set[int] = set()
+    for group in groups.values():
+        inside.update(_inside_longer(group))
+    return [hit for hit in kept if id(hit) not in inside]
+
+
+def _inside_longer(hits: list[Hit]) -> list[int]:
+    """Ids of the hits whose span lies within a longer span of ``hits``: one sweep in start
+    order (comparing every pair was quadratic on long articles)."""
+    ordered = sorted(hits, key=lambda hit: hit.start)
+    inside: list[int] = []
+    reach = -1  # the furthest end of the spans that start before the current start
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j < len(ordered) and ordered[j].start == ordered[i].start:
+            j += 1
+        furthest = max(hit.end for hit in ordered[i:j])
+        # Starting earlier and ending no sooner, or starting together and ending later.
+        inside.extend(id(hit) for hit in ordered[i:j] if reach >= hit.end or furthest > hit.end)
+        reach = max(reach, furthest)
+        i = j
+    return inside
 
 
 def drop_framed(hits: list[Hit]) -> list[Hit]:
@@ -102,14 +110,30 @@ def drop_framed(hits: list[Hit]) -> list[Hit]:
     ]
     if not frames:
         return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
-            f is not hit
-            and f.field == hit.field
-            and f.trigger_end <= hit.trigger_start < f.end
-            and f.category.id != hit.category.id
-            for f in frames
-        )
-    ]
+    by_field: dict[str, list[Hit]] = {}
+    for frame in frames:
+        by_field.setdefault(frame.field, []).append(frame)
+    index = {field: _FrameIndex(group) for field, group in by_field.items()}
+    return [hit for hit in hits if hit.field not in index or not index[hit.field].frames(hit)]
+
+
+class _FrameIndex:
+    """The frames of one field by where their object starts (the trigger's end)."""
+
+    def __init__(self, frames: list[Hit]) -> None:
+        self._frames = sorted(frames, key=lambda frame: frame.trigger_end)
+        self._starts = [frame.trigger_end for frame in self._frames]
+        self._longest = max(frame.end - frame.trigger_end for frame in self._frames)
+
+    def frames(self, hit: Hit) -> bool:
+        """True when another category's frame has ``hit``'s trigger in its object."""
+        at = hit.trigger_start
+        i = bisect_right(self._starts, at)  # the frames whose object starts at or before it
+        while i > 0:
+            i -= 1
+            frame = self._frames[i]
+            if frame.trigger_end + self._longest <= at:
+                return False  # this frame and every earlier one end before ``at``
+            if frame is not hit and at < frame.end and frame.category.id != hit.category.id:
+                return True
+        return False

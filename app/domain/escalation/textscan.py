@@ -4,6 +4,7 @@ removal (offsets must stay exact), lazy sentence splitting, evidence snippets.""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _SNIPPET = 300
 
@@ -78,6 +79,28 @@ class SentenceFinder:
         _append(spans, text, start, end)
         self._paragraphs[paragraph] = spans
         return spans
+
+
+class SpanSet:
+    """Spans (start, end), asked whether any overlaps a range: a bisect and a short walk, where
+    a scan of every span per question was quadratic on long texts full of spans."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self._spans = sorted(spans, key=lambda span: span[1])
+        self._ends = [end for _, end in self._spans]
+        self._longest = max((end - start for start, end in self._spans), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when a span shares a character with ``[start, end)``."""
+        i = bisect_right(self._ends, start)  # the first span ending after ``start``
+        while i < len(self._spans):
+            span_start, span_end = self._spans[i]
+            if span_end - self._longest >= end:
+                return False  # this span and every later one start at or after ``end``
+            if span_start < end:
+                return True
+            i += 1
+        return False
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
