@@ -1,8 +1,9 @@
-"""Background service that feeds the dashboard from Kafka, started and stopped with the worker.
+"""Background service that feeds the dashboard from Kafka.
 
+Started and stopped with the worker (``dashboard.in_worker``) or by ``brinkwatch dashboard``.
 It reads ALL partitions of the alert, dead-letter and tagged topics without a consumer group
-(so it never takes partitions from the pipeline's agents and every worker sees the whole
-stream), starting from a recent window, and samples offsets for throughput and lag.
+(so it never takes partitions from the pipeline's agents and sees the whole stream), starting
+from a recent window, and samples offsets for throughput and lag (``OffsetSampler``).
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
-from mode import Service
+from mode import Service, ServiceT
+from prometheus_client import Counter
 
 from app.kafka_clients import aiokafka_options
 from app.web.aggregates import BUCKET_S, HISTORY_BUCKETS
 from app.web.dashboard import Dashboard
-from app.web.offsets import OffsetProbe
+from app.web.lag import RETRY_S, OffsetSampler
+from app.web.offsets import OffsetSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +32,15 @@ ALERT_HISTORY_S = BUCKET_S * HISTORY_BUCKETS
 TAGGED_HISTORY_S = 3600.0
 # ... but never more than this many messages per partition, so a start stays quick.
 BACKFILL_CAP = {"alerts": 2000, "dlq": 2000, "tagged": 5000}
-OFFSET_INTERVAL_S = 5.0
 STATS_INTERVAL_S = 2.0
-RETRY_S = 5.0
+
+# The dashboard's own metric (the pipeline's are in app/metrics.py): what its feed reads, so
+# its cost shows, and a worker without the dashboard shows no samples of it at all.
+FEED_MESSAGES = Counter(
+    "brinkwatch_dashboard_feed_messages_total",
+    "Messages the dashboard feed read from the alert, dead-letter and tagged topics.",
+    ["kind"],
+)
 
 
 class DashboardFeed(Service):
@@ -42,6 +52,11 @@ class DashboardFeed(Service):
         self.settings = dashboard.settings
         names = self.settings.topics
         self._kinds = {names.alerts: "alerts", names.dlq: "dlq", names.tagged: "tagged"}
+        self._read = {kind: FEED_MESSAGES.labels(kind) for kind in self._kinds.values()}
+
+    def on_init_dependencies(self) -> Iterable[ServiceT]:
+        # Started and stopped with the feed: rates and lag for the health panel.
+        return [OffsetSampler(self.settings, self._on_offsets, self._lost)]
 
     async def on_stop(self) -> None:
         # Open event streams would otherwise hold the web server's shutdown for a minute.
@@ -77,7 +92,8 @@ class DashboardFeed(Service):
         ]
         missing = set(self._kinds) - {tp.topic for tp in partitions}
         if missing:
-            # The worker creates its topics before services start; this is a deleted topic.
+            # A worker creates its topics before its services start, but `brinkwatch
+            # dashboard` may start before any worker: retry until they exist.
             raise KafkaError(f"topics not found: {sorted(missing)}")
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
@@ -97,6 +113,7 @@ class DashboardFeed(Service):
             batches = await consumer.getmany(timeout_ms=1000, max_records=500)
             for tp, records in batches.items():
                 kind = self._kind(tp)
+                self._read[kind].inc(len(records))
                 for record in records:
                     if record.value is None:
                         continue
@@ -113,22 +130,9 @@ class DashboardFeed(Service):
     def _kind(self, tp: TopicPartition) -> str:
         return self._kinds[tp.topic]
 
-    @Service.task
-    async def _sample_offsets(self) -> None:
-        while not self.should_stop:
-            probe = OffsetProbe(self.settings)
-            try:
-                await probe.start()
-                while not self.should_stop:
-                    await probe.sample()
-                    self.dashboard.on_offsets(list(probe.history))
-                    self.dashboard.feed_error = None
-                    await self.sleep(OFFSET_INTERVAL_S)
-            except (KafkaError, OSError) as error:
-                self._lost("offset probe", error)
-                await self.sleep(RETRY_S)
-            finally:
-                await probe.stop()
+    def _on_offsets(self, history: list[OffsetSnapshot]) -> None:
+        self.dashboard.on_offsets(history)
+        self.dashboard.feed_error = None
 
     @Service.task
     async def _push_stats(self) -> None:

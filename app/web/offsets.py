@@ -152,6 +152,11 @@ class OffsetProbe:
             for p in sorted(cluster.partitions_for_topic(topic) or ())
         ]
 
+    def missing_topics(self) -> list[str]:
+        """Pipeline topics the broker did not know at ``start`` (not created yet, or deleted)."""
+        found = {tp.topic for tp in self._partitions}
+        return [topic for topic in self.topics if topic not in found]
+
     async def stop(self) -> None:
         """Close both clients (safe to call when start failed half-way)."""
         if self._consumer is not None:

@@ -1,7 +1,9 @@
-"""HTTP routes on the worker's aiohttp server: page, static assets, JSON API, SSE, health.
+"""HTTP routes: page, static assets, JSON API, SSE (the dashboard) and health, metrics.
 
 Plain aiohttp handlers (rather than Faust views) because the event stream needs aiohttp's
-``StreamResponse``; Faust serves them on its own web server all the same.
+``StreamResponse``; Faust serves them on its own web server all the same, and
+``brinkwatch dashboard`` on a plain aiohttp server. A worker without the dashboard gets only
+``add_health_routes``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ Readiness = Callable[[], dict[str, Any]]
 
 
 def add_routes(web_app: web.Application, dashboard: Dashboard, readiness: Readiness) -> None:
-    """Register every dashboard route on ``web_app``."""
-    handlers = _Handlers(dashboard, readiness)
+    """Register every dashboard route on ``web_app``, with the health and metrics routes."""
+    handlers = _Handlers(dashboard)
     router = web_app.router
     router.add_get("/", handlers.index)
     router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
@@ -42,11 +44,18 @@ def add_routes(web_app: web.Application, dashboard: Dashboard, readiness: Readin
     router.add_get("/api/alerts/{alert_id}", handlers.alert)
     router.add_get("/api/stats", handlers.stats)
     router.add_get("/api/events", handlers.events)
-    router.add_get("/healthz", handlers.healthz)
-    router.add_get("/readyz", handlers.readyz)
-    router.add_get("/metrics", handlers.metrics)
-    web_app.middlewares.append(_security_headers)
     web_app.on_shutdown.append(handlers.close_streams)
+    add_health_routes(web_app, readiness)
+
+
+def add_health_routes(web_app: web.Application, readiness: Readiness) -> None:
+    """Register /healthz, /readyz (answered by ``readiness``) and /metrics on ``web_app``."""
+    health = _Health(readiness)
+    router = web_app.router
+    router.add_get("/healthz", health.healthz)
+    router.add_get("/readyz", health.readyz)
+    router.add_get("/metrics", health.metrics)
+    web_app.middlewares.append(_security_headers)
 
 
 @web.middleware
@@ -59,9 +68,8 @@ async def _security_headers(request: web.Request, handler: Any) -> web.StreamRes
 
 
 class _Handlers:
-    def __init__(self, dashboard: Dashboard, readiness: Readiness) -> None:
+    def __init__(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
-        self.readiness = readiness
 
     async def index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -125,6 +133,14 @@ class _Handlers:
             self.dashboard.broadcaster.unsubscribe(queue)
         return response
 
+    async def close_streams(self, web_app: web.Application) -> None:
+        self.dashboard.broadcaster.close()
+
+
+class _Health:
+    def __init__(self, readiness: Readiness) -> None:
+        self.readiness = readiness
+
     async def healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
 
@@ -135,6 +151,3 @@ class _Handlers:
     async def metrics(self, request: web.Request) -> web.Response:
         body = generate_latest()
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-    async def close_streams(self, web_app: web.Application) -> None:
-        self.dashboard.broadcaster.close()

@@ -123,6 +123,9 @@ async def test_metrics_in_prometheus_text_format(
         "brinkwatch_alerts_total{",
         'brinkwatch_stage_seconds_bucket{le="0.001",stage="tag"}',
         "brinkwatch_end_to_end_seconds_count",
+        # The dashboard runs in this worker: its feed reads the tagged and alert topics.
+        'brinkwatch_dashboard_feed_messages_total{kind="tagged"}',
+        'brinkwatch_dashboard_feed_messages_total{kind="alerts"}',
     ]
     # Lag is reported for the partitions the group has committed on: whichever got messages.
     lag = re.compile(
