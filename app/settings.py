@@ -38,6 +38,22 @@ class LocalBroker(BaseModel):
     start_timeout_s: float = Field(default=120.0, description="How long to wait for readiness.")
 
 
+class DashboardPlacement(BaseModel):
+    """Where the operator dashboard runs: inside every worker, or as its own process."""
+
+    in_worker: bool = Field(
+        default=True,
+        description="Each worker serves the dashboard (page, API, events) and runs its Kafka "
+        "feed. false: workers serve only /healthz, /readyz and /metrics, and one "
+        "`brinkwatch dashboard` serves it for the whole stream (docs/dashboard.md).",
+    )
+    port: int = Field(
+        default=6067,
+        description="Port of `brinkwatch dashboard` (bound on web_host); differs from "
+        "web_port so it can run beside a worker on one host with the same settings.",
+    )
+
+
 class Settings(BaseSettings):
     """brinkwatch configuration, read from the environment (and ``.env`` if present)."""
 
@@ -104,8 +120,19 @@ class Settings(BaseSettings):
     )
 
     # --- Worker and web -----------------------------------------------------------------------
-    web_host: str = Field(default="127.0.0.1", description="Dashboard/metrics bind address.")
-    web_port: int = Field(default=6066, description="Dashboard/metrics port.")
+    web_host: str = Field(
+        default="127.0.0.1",
+        description="Bind address of the worker's web server and of `brinkwatch dashboard`.",
+    )
+    web_port: int = Field(
+        default=6066,
+        description="Worker's web port: /healthz, /readyz, /metrics, and the dashboard when "
+        "dashboard.in_worker.",
+    )
+    dashboard: DashboardPlacement = Field(
+        default_factory=DashboardPlacement,
+        description="Dashboard in the workers (the demo) or in its own process (production).",
+    )
     data_dir: Path = Field(
         default=Path(".brinkwatch"), description="Faust worker state (tables, offsets cache)."
     )
