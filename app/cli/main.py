@@ -36,7 +36,7 @@ def main() -> None:
     help="Override BRINKWATCH_TOPOLOGY.",
 )
 def worker(topology: str | None) -> None:
-    """Run the Faust worker (agents, dashboard, /metrics) until interrupted."""
+    """Run the Faust worker (agents, /metrics, the dashboard unless moved out) until interrupted."""
     settings = get_settings()
     if topology:
         settings = settings.model_copy(update={"topology": topology})
@@ -50,6 +50,20 @@ def _run_worker(settings: Settings) -> None:
 
     app = create_app(settings)
     faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+
+
+@main.command()
+def dashboard() -> None:
+    """Run the operator dashboard alone, fed from Kafka (no Faust app, no consumer group).
+
+    For workers run with BRINKWATCH_DASHBOARD__IN_WORKER=false: one dashboard for the whole
+    stream, on BRINKWATCH_WEB_HOST:BRINKWATCH_DASHBOARD__PORT.
+    """
+    from app.web.standalone import run as run_dashboard
+
+    settings = get_settings()
+    console.print(f"[bold]dashboard:[/bold] http://{settings.web_host}:{settings.dashboard.port}/")
+    sys.exit(run_dashboard(settings))
 
 
 @main.command()

@@ -78,3 +78,61 @@ def _wait_ready(process: subprocess.Popen[bytes], log_path: Path, timeout_s: flo
             raise RuntimeError(f"worker exited with {process.returncode}:\n{text[-4000:]}")
         time.sleep(0.3)
     raise TimeoutError(f"worker not ready in {timeout_s} s:\n{log_path.read_text()[-4000:]}")
+
+
+@contextmanager
+def running_dashboard(
+    env: dict[str, str], workdir: Path, ready_timeout_s: float = 60.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``brinkwatch dashboard`` on ``BRINKWATCH_DASHBOARD__PORT``; wait for its /readyz.
+
+    Ready means its topic feed is connected, so the topics must exist (start a worker first).
+    """
+    log_path = workdir / f"dashboard-{env['BRINKWATCH_DASHBOARD__PORT']}.log"
+    url = f"http://127.0.0.1:{env['BRINKWATCH_DASHBOARD__PORT']}/readyz"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli.main", "dashboard"],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_url_ok(process, url, log_path, ready_timeout_s)
+            yield process
+        finally:
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> int:
+    """SIGTERM, then SIGKILL after ``timeout_s``; return the exit code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def _wait_url_ok(
+    process: subprocess.Popen[bytes], url: str, log_path: Path, timeout_s: float
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            text = log_path.read_text(errors="replace")
+            raise RuntimeError(f"process exited with {process.returncode}:\n{text[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local http
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass  # not listening yet, or 503 until ready
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} not 200 in {timeout_s} s:\n{log_path.read_text()[-4000:]}")

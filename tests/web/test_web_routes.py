@@ -13,7 +13,8 @@ from aiohttp import test_utils, web
 
 from app.settings import Settings
 from app.web.dashboard import Dashboard
-from app.web.routes import STATIC_DIR, add_routes
+from app.web.routes import STATIC_DIR, add_health_routes, add_routes
+from app.web.standalone import build_web_app
 from tests.support.factories import make_alert, make_dead_letter
 
 READY = {"ready": True}
@@ -113,3 +114,30 @@ async def test_event_stream_pushes_new_alerts(client: Any, dashboard: Dashboard)
     rest = await asyncio.wait_for(response.content.read(), 10)  # returns only at the end
     assert rest.strip() == b""
     response.close()
+
+
+async def test_health_routes_alone_serve_no_dashboard() -> None:
+    """A worker without the dashboard: health and metrics, nothing else."""
+    web_app = web.Application()
+    add_health_routes(web_app, lambda: dict(READY))
+    async with test_utils.TestClient(test_utils.TestServer(web_app)) as test_client:
+        assert (await test_client.get("/healthz")).status == 200
+        assert (await test_client.get("/readyz")).status == 200
+        metrics = await test_client.get("/metrics")
+        assert "brinkwatch_messages_total" in await metrics.text()
+        for path in ("/", "/api/alerts", "/api/stats", "/api/events", "/static/js/main.js"):
+            assert (await test_client.get(path)).status == 404, path
+
+
+async def test_standalone_dashboard_is_ready_once_its_feed_is_connected(
+    dashboard: Dashboard,
+) -> None:
+    async with test_utils.TestClient(test_utils.TestServer(build_web_app(dashboard))) as client:
+        response = await client.get("/readyz")
+        assert response.status == 503 and (await response.json())["feed_connected"] is False
+        dashboard.feed_connected = True
+        dashboard.on_alert(make_alert("standalone").model_dump_json().encode())
+        body = await (await client.get("/readyz")).json()
+        assert body == {"ready": True, "feed_connected": True, "feed_error": None, "alerts_kept": 1}
+        assert (await client.get("/api/alerts/standalone")).status == 200
+        assert (await client.get("/")).status == 200
