@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from app.settings import Settings
@@ -38,6 +40,39 @@ def test_worker_environment_uses_real_settings() -> None:
     port = env["BRINKWATCH_WEB_PORT"]
     assert f"127.0.0.1:{port}:{port}" in services["worker"]["ports"]
     assert str(port) in " ".join(services["worker"]["healthcheck"]["test"])
+
+
+def test_production_layout_one_dashboard_beside_the_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers without the dashboard; `brinkwatch dashboard` once, on its own port."""
+    services = compose()["services"]
+    worker, dashboard = services["worker"], services["dashboard"]
+    known = {doc.env for doc in setting_docs()}
+    assert set(dashboard["environment"]) <= known
+    assert dashboard["command"] == ["brinkwatch", "dashboard"]
+    worker_settings = settings_of(worker, monkeypatch)
+    settings = settings_of(dashboard, monkeypatch)
+    assert worker_settings.dashboard.in_worker is False
+    # Same topics and group as the workers (its offset probe reads the group's commits).
+    assert (settings.topics, settings.app_id) == (worker_settings.topics, worker_settings.app_id)
+    port = settings.dashboard.port
+    assert port != worker_settings.web_port
+    assert settings.web_host == "0.0.0.0"  # noqa: S104 - inside compose's network
+    assert dashboard["ports"] == [f"127.0.0.1:{port}:{port}"]
+    assert f"127.0.0.1:{port}/readyz" in " ".join(dashboard["healthcheck"]["test"])
+    deps = dashboard["depends_on"]
+    assert deps["kafka-init"]["condition"] == "service_completed_successfully"
+
+
+def settings_of(service: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The settings a service's container reads from its environment."""
+    for name in list(os.environ):
+        if name.startswith("BRINKWATCH_"):
+            monkeypatch.delenv(name)
+    for name, value in service["environment"].items():
+        monkeypatch.setenv(name, value)
+    return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
 def test_topic_creation_matches_the_settings() -> None:

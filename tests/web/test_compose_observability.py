@@ -63,7 +63,7 @@ def dashboard() -> dict[str, Any]:
 
 def test_observability_services_sit_beside_the_pipeline() -> None:
     found = services()
-    assert {"kafka", "kafka-init", "worker", "prometheus", "grafana"} <= set(found)
+    assert {"kafka", "kafka-init", "worker", "dashboard", "prometheus", "grafana"} <= set(found)
     assert found["prometheus"]["image"].startswith("prom/prometheus:")
     assert found["grafana"]["image"].startswith("grafana/grafana:")
     assert "worker" in found["prometheus"]["depends_on"]
