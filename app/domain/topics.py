@@ -189,13 +189,16 @@ class TopicTagger:
         in_title = self._match(title) if title else set()
         found = self._match(body) | in_title
         logits = list(self._biases)
-        # A headline term still counts once, but with more weight.
+        # A headline term still counts once, but with more weight. Terms are summed in id
+        # order: a set's order follows string hashing, which differs between processes, and
+        # float sums in another order differ in the last bits: the same article would get
+        # different scores on different workers or on a replay.
         rows = self._rows
-        for term_id in found - in_title if in_title else found:
+        for term_id in sorted(found - in_title if in_title else found):
             for i, weight in rows[term_id]:
                 logits[i] += weight
         title_rows = self._title_rows
-        for term_id in in_title:
+        for term_id in sorted(in_title):
             for i, weight in title_rows[term_id]:
                 logits[i] += weight
         return logits, found, in_title

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,31 @@ def test_four_class_dev_set_through_eval() -> None:
     assert report.n == 300 and report.rejected == 0
     assert report.accuracy >= 0.85, report.to_dict()
     assert all(label.recall >= 0.8 for label in report.per_label), report.to_dict()
+
+
+_SCORES_OF_THE_DEV_SET = """
+import json, sys
+from app.domain.topics import TopicTagger
+tagger = TopicTagger.load()
+for line in open(sys.argv[1], encoding="utf-8"):
+    item = json.loads(line)
+    print(json.dumps([(t.code, t.score) for t in tagger.tag(item["title"], item["text"])]))
+"""
+
+
+def test_scores_do_not_depend_on_the_process_hash_seed() -> None:
+    """Replays and other workers must give the same record: string hashing, which orders sets,
+    differs between processes, and must not reach the float sums."""
+    dev_set = Path(__file__).parents[1] / "fixtures" / "topics_4class.jsonl"
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", _SCORES_OF_THE_DEV_SET, str(dev_set)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert outputs[0].count("\n") == 300
+    assert outputs[0] == outputs[1] == outputs[2]
