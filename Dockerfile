@@ -14,5 +14,6 @@ RUN pip install --no-cache-dir -c requirements.lock -e . mypy==2.4.1 setuptools=
     && useradd --create-home brinkwatch
 USER brinkwatch
 ENV BRINKWATCH_DATA_DIR=/home/brinkwatch/state
-EXPOSE 6066
+# 6066: the worker's health, metrics (and dashboard unless turned off); 6067: `brinkwatch dashboard`
+EXPOSE 6066 6067
 CMD ["brinkwatch", "worker"]
