@@ -15,12 +15,14 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.localkafka.config import (
     HOST,
+    Listener,
     RunLayout,
     formatted_cluster_id,
     render_log4j2_properties,
@@ -73,12 +75,20 @@ def status(broker: LocalBroker) -> BrokerStatus:
     return _status(broker, layout, _broker_pid(layout), started_by_us=False)
 
 
-def start(broker: LocalBroker, *, jars_root: Path | None = None) -> BrokerStatus:
+def start(
+    broker: LocalBroker,
+    *,
+    jars_root: Path | None = None,
+    listeners: Sequence[Listener] = (),
+    properties: Mapping[str, str] | None = None,
+) -> BrokerStatus:
     """Make sure a broker answers on ``127.0.0.1:<port>`` and return its status.
 
     Reuses any Kafka broker already answering there. Otherwise fetches the jars (``jars_root``
     overrides the jar cache root, see :func:`ensure_jars`), writes the config, formats storage
-    on first use and launches the broker, waiting until it serves requests.
+    on first use and launches the broker, waiting until it serves requests. ``listeners`` and
+    ``properties`` extend the generated server.properties (see
+    :func:`~app.localkafka.config.render_server_properties`); a reused broker keeps its own.
     """
     layout = RunLayout.of(broker)
     layout.run_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +107,7 @@ def start(broker: LocalBroker, *, jars_root: Path | None = None) -> BrokerStatus
                 "free the port or choose another one (BRINKWATCH_LOCAL_BROKER__PORT)"
             )
         layout.pid_file.unlink(missing_ok=True)
-        return _launch(broker, layout, jars_root)
+        return _launch(broker, layout, jars_root, listeners, properties)
 
 
 def stop(broker: LocalBroker, timeout_s: float = 30) -> bool:
@@ -122,14 +132,21 @@ def stop(broker: LocalBroker, timeout_s: float = 30) -> bool:
 # --- launching ------------------------------------------------------------------------------
 
 
-def _launch(broker: LocalBroker, layout: RunLayout, jars_root: Path | None) -> BrokerStatus:
+def _launch(
+    broker: LocalBroker,
+    layout: RunLayout,
+    jars_root: Path | None,
+    listeners: Sequence[Listener] = (),
+    properties: Mapping[str, str] | None = None,
+) -> BrokerStatus:
     xms = _xms(broker.heap)
     jars = ensure_jars(broker, jars_root=jars_root)
     java = _java()
     layout.data_dir.mkdir(parents=True, exist_ok=True)
-    layout.server_properties.write_text(
-        render_server_properties(broker, layout.data_dir), encoding="utf-8"
+    config = render_server_properties(
+        broker, layout.data_dir, listeners=listeners, properties=properties
     )
+    layout.server_properties.write_text(config, encoding="utf-8")
     layout.log4j_config.write_text(render_log4j2_properties(), encoding="utf-8")
     if layout.log_file.exists():
         layout.log_file.replace(layout.log_file.with_name(layout.log_file.name + ".1"))
