@@ -1,20 +1,37 @@
-"""Produce to and read from the real broker in tests (plain aiokafka)."""
+"""Produce to and read from the real broker in tests (plain aiokafka).
+
+Each helper takes either bootstrap servers (a plaintext connection) or :class:`Settings`, whose
+connection options (security protocol, SASL, TLS) are then used as the project's clients use
+them (:func:`app.kafka_clients.aiokafka_options`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
+from app.kafka_clients import aiokafka_options
+from app.settings import Settings
 
-async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
+
+def connection_options(target: str | Settings) -> dict[str, Any]:
+    """aiokafka keyword arguments for bootstrap servers or for the project's settings."""
+    if isinstance(target, Settings):
+        return aiokafka_options(target)
+    return {"bootstrap_servers": target}
+
+
+async def produce(bootstrap: str | Settings, topic: str, values: list[bytes]) -> None:
     """Send every value (in order, one partition chosen by the default partitioner)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    await producer.start()
+    producer = AIOKafkaProducer(**connection_options(bootstrap), acks="all")
     try:
+        # Inside the try: a start the broker refuses (authentication, TLS) must still close.
+        await producer.start()
         for value in values:
             await producer.send(topic, value)
         await producer.flush()
@@ -23,7 +40,7 @@ async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
 
 
 async def collect(
-    bootstrap: str,
+    bootstrap: str | Settings,
     topics: list[str],
     done: Callable[[dict[str, list[ConsumerRecord]]], bool],
     timeout_s: float = 90.0,
@@ -31,7 +48,7 @@ async def collect(
     """Read the topics from the beginning until ``done(records)`` or the timeout."""
     consumer = AIOKafkaConsumer(
         *topics,
-        bootstrap_servers=bootstrap,
+        **connection_options(bootstrap),
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
