@@ -60,8 +60,10 @@ async def consume(
 async def wait_for_topics(settings: Settings, topics: list[str], timeout_s: float) -> None:
     """Block until every topic exists (the worker creates them at start)."""
     from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.errors import KafkaConnectionError
 
     deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
     while True:
         admin = AIOKafkaAdminClient(**aiokafka_options(settings))
         try:
@@ -69,10 +71,13 @@ async def wait_for_topics(settings: Settings, topics: list[str], timeout_s: floa
             existing = set(await admin.list_topics())
             if all(topic in existing for topic in topics):
                 return
-        except OSError:
-            pass  # broker not reachable yet
+        except (OSError, KafkaConnectionError) as error:
+            # The broker is not reachable yet, or refuses us (aiokafka reports a failed login
+            # or TLS check as a connection error too): say which when the wait times out.
+            last_error = error
         finally:
             await admin.close()
         if time.monotonic() > deadline:
-            raise TimeoutError(f"topics {topics} did not appear within {timeout_s:.0f} s")
+            why = f"; last connection error: {last_error!r}" if last_error else ""
+            raise TimeoutError(f"topics {topics} did not appear within {timeout_s:.0f} s{why}")
         await asyncio.sleep(1.0)
