@@ -132,7 +132,11 @@ class DeadLetteringProducer(AIOKafkaProducer):
         # Delivery callbacks are scheduled when a batch resolves; let any still queued run.
         await asyncio.sleep(0)
         app = cast(BrinkwatchApp, self.app)
-        while await app.dead_letter_refused_outputs():
+        # One round is enough: the offsets about to be committed were fixed before this flush,
+        # and their inputs' outputs were buffered before it too. Refusals that arrive later
+        # belong to newer inputs and wait for the next flush; looping until none arrive could
+        # hold the commit forever while a topic refuses every record and input keeps flowing.
+        if await app.dead_letter_refused_outputs():
             await super().flush()
 
 
