@@ -12,26 +12,15 @@ from typing import Any
 import pytest
 
 from schemas import Article, DeadLetter, EscalationAlert, TaggedArticle
+from tests.support.factories import raw_article
 from tests.support.kafka_io import collect, produce
 from tests.support.worker import isolated_env, running_worker
 
 pytestmark = pytest.mark.integration
 
 
-def article(slug: str, title: str, body: str) -> bytes:
-    return json.dumps(
-        {
-            "url": f"https://news.example.org/{slug}",
-            "title": title,
-            "body": body,
-            "published_at": "2026-11-26T10:00:00Z",
-            "source": "Example",
-        }
-    ).encode()
-
-
 CALM = [
-    article(
+    raw_article(
         f"calm-{i}",
         f"Council meeting {i}",
         f"The town council met on Tuesday to discuss road repairs and library hours ({i}).",
@@ -39,13 +28,13 @@ CALM = [
     for i in range(8)
 ]
 ESCALATION = [
-    article(
+    raw_article(
         "missiles",
         "North Korea fires missiles, threatens Seoul",
         "North Korea fired two ballistic missiles into the sea on Monday and threatened "
         "South Korea with retaliation, Seoul's military said.",
     ),
-    article(
+    raw_article(
         "shelling",
         "Artillery shelling kills civilians near the border",
         "Russian artillery shelled villages in eastern Ukraine overnight, killing four "

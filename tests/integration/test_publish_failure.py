@@ -9,7 +9,6 @@ the producer buffered them. Each such input must reach the dead-letter topic as
 from __future__ import annotations
 
 import base64
-import json
 import re
 import urllib.request
 from collections.abc import AsyncIterator
@@ -21,6 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from app.settings import Settings
 from schemas import Article, DeadLetter, TaggedArticle
+from tests.support.factories import raw_article
 from tests.support.kafka_io import collect, produce
 from tests.support.worker import isolated_env, running_worker
 
@@ -41,21 +41,9 @@ SENTENCES = [
 ]
 
 
-def article(slug: str, title: str, body: str) -> bytes:
-    return json.dumps(
-        {
-            "url": f"https://news.example.org/{slug}",
-            "title": title,
-            "body": body,
-            "published_at": "2026-11-26T10:00:00Z",
-            "source": "Example",
-        }
-    ).encode()
-
-
 # Each tagged record is about 4.2 KB: over the tagged topic's limit, under every other one.
 LARGE = [
-    article(
+    raw_article(
         f"budget-{n}",
         f"Elmsbury council reviews budget, session {n}",
         " ".join(f"{sentence} ({n}.{i})" for i in range(6) for sentence in SENTENCES),
@@ -63,7 +51,7 @@ LARGE = [
     for n in range(3)
 ]
 # Its tagged record is about 0.6 KB: it fits.
-SMALL = article(
+SMALL = raw_article(
     "library-hours",
     "Library hours extended",
     "The town library will open an hour later on Saturdays, the council said.",

@@ -1,13 +1,28 @@
-"""Contract objects for broker-free dashboard tests."""
+"""Test inputs and contract objects: raw articles for the broker tests, alerts and dead
+letters for broker-free dashboard tests."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from schemas import AlertCategory, DeadLetter, Dyad, EscalationAlert, Evidence
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def raw_article(slug: str, title: str, body: str) -> bytes:
+    """The JSON a producer sends for one article, at https://news.example.org/<slug>."""
+    return json.dumps(
+        {
+            "url": f"https://news.example.org/{slug}",
+            "title": title,
+            "body": body,
+            "published_at": "2026-11-26T10:00:00Z",
+            "source": "Example",
+        }
+    ).encode()
 
 
 def make_alert(alert_id: str = "a1", **overrides: Any) -> EscalationAlert:

@@ -60,12 +60,7 @@ def running_worker(
             _wait_ready(process, log_path, ready_timeout_s)
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log_path: Path, timeout_s: float) -> None:
