@@ -48,19 +48,9 @@ def running_worker(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start ``brinkwatch worker`` and wait until its agents are consuming ("Worker ready")."""
     log_path = workdir / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "worker"],
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_ready(process, log_path, ready_timeout_s)
-            yield process
-        finally:
-            stop_process(process)
+    with _command("worker", env, workdir, log_path) as process:
+        _wait_ready(process, log_path, ready_timeout_s)
+        yield process
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log_path: Path, timeout_s: float) -> None:
@@ -85,16 +75,25 @@ def running_dashboard(
     """
     log_path = workdir / f"dashboard-{env['BRINKWATCH_DASHBOARD__PORT']}.log"
     url = f"http://127.0.0.1:{env['BRINKWATCH_DASHBOARD__PORT']}/readyz"
+    with _command("dashboard", env, workdir, log_path) as process:
+        _wait_url_ok(process, url, log_path, ready_timeout_s)
+        yield process
+
+
+@contextmanager
+def _command(
+    name: str, env: dict[str, str], workdir: Path, log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``brinkwatch <name>`` with its output in ``log_path``; stopped on exit."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "dashboard"],
+            [sys.executable, "-m", "app.cli.main", name],
             cwd=workdir,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_url_ok(process, url, log_path, ready_timeout_s)
             yield process
         finally:
             stop_process(process)
