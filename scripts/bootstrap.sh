@@ -33,6 +33,8 @@ fi
 if [ "${BRINKWATCH_NO_COMPILE:-0}" != 1 ]; then
   need gcc "a C compiler, to compile the domain code with mypyc"
   .venv/bin/python scripts/compile_domain.py
+  # The native core (Rust): the text passes of validate, tag and detect.
+  .venv/bin/python scripts/build_native.py
 fi
 
 if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
