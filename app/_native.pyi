@@ -2,6 +2,14 @@
 # keep the signatures in step with its #[pyfunction]s and #[pyclass]es.
 
 # --- text (native/src/text.rs) ---
+def normalize_whitespace(text: str) -> str:
+    """Returns ``text`` itself when it is already normalised."""
+
+class LanguageGuesser:
+    def __init__(
+        self, stopwords: list[tuple[str, list[str]]], sample_chars: int, min_hits: int
+    ) -> None: ...
+    def guess(self, text: str) -> str | None: ...
 
 # --- topics (native/src/topics.rs) ---
 

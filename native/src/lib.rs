@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod escalation;
+mod pyunicode;
 mod text;
 mod topics;
 
