@@ -162,12 +162,15 @@ class ActorIndex:
     first characters are rare in running text and the regex engine skips the rest in C.
     ``lower`` matches the lower-case-initial forms, only where ``scanner`` found their tail;
     ``unanchored`` lists those without a capitalised tail (found with ``str.find``).
+    ``scanned`` are the strings of ``scanner``, each with whether it must end a word (the
+    native core's scan is built from them).
     """
 
     scanner: re.Pattern[str]
     lower: re.Pattern[str]
     entries: dict[str, Entry]
     unanchored: tuple[str, ...]
+    scanned: tuple[tuple[str, bool], ...]
 
 
 def compile_index(vocabulary: ActorVocabulary) -> ActorIndex:
@@ -208,6 +211,7 @@ def compile_index(vocabulary: ActorVocabulary) -> ActorIndex:
         lower=_trie_regex(by_text.keys() - capitalised),
         entries=entries,
         unanchored=tuple(sorted(unanchored)),
+        scanned=tuple((text, text[-1].isalnum()) for text in sorted(scanned)),
     )
 
 

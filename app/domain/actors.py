@@ -17,6 +17,13 @@ from typing import Any
 from mypy_extensions import mypyc_attr
 from pydantic import TypeAdapter
 
+try:
+    from app import _native
+
+    NATIVE = True
+except ImportError:  # not built (scripts/build_native.py): the pure-Python reference runs
+    NATIVE = False
+
 from app.domain.actor_lexicon import (
     ACTORS_PATH,
     ActorIndex,
@@ -42,6 +49,7 @@ _FUNCTION_WORDS = frozenset(
 _TAGS: TypeAdapter[list[ActorTag]] = TypeAdapter(list[ActorTag])
 
 _Found = tuple[int, int, Form]  # start, end, form
+_Match = tuple[int, int, str]  # start, end, the searched string that matched
 
 
 # Compiled with mypyc; tests subclass it to inject faults or an oracle.
@@ -49,9 +57,12 @@ _Found = tuple[int, int, Form]  # start, end, form
 class ActorRecognizer:
     """Finds the countries an article names, with every mention's exact offsets."""
 
-    def __init__(self, index: ActorIndex, names: dict[str, str]):
+    def __init__(self, index: ActorIndex, names: dict[str, str], native: bool = NATIVE):
+        """``native``: scan with the native core (the same matches, about 10x faster)."""
         self._index = index
-        self._finditer = index.scanner.finditer
+        self._find = (
+            _native.FormScanner(list(index.scanned)).find if native else self._find_reference
+        )
         self._entries = index.entries
         self._names = names
 
@@ -104,13 +115,12 @@ class ActorRecognizer:
         entries = self._entries
         found: list[_Found] = []
         others: list[tuple[int, Entry]] = []
-        for match in self._finditer(text):
-            at = match.start()
-            entry = entries[match[0]]
+        for at, end, searched in self._find(text):
+            entry = entries[searched]
             if entry.plain is None:
                 others.append((at, entry))
             elif not at or not text[at - 1].isalnum():  # else inside a word: "Iran" in "TIran"
-                found.append((at, match.end(), entry.plain))
+                found.append((at, end, entry.plain))
         if not others and not self._index.unanchored:
             return found  # the usual case: finditer's matches are in order and never overlap
         self._scan_more(text, others, found)
@@ -128,6 +138,10 @@ class ActorRecognizer:
             cluster_end = max(cluster_end, candidate[1])
         chosen += _without_overlaps(cluster) if len(cluster) > 1 else cluster
         return chosen
+
+    def _find_reference(self, text: str) -> list[_Match]:
+        """Each place where a scanned string starts, the longest one there (pure Python)."""
+        return [(m.start(), m.end(), m[0]) for m in self._index.scanner.finditer(text)]
 
     def _scan_more(self, text: str, todo: list[tuple[int, Entry]], found: list[_Found]) -> None:
         """Matches that need more than a look-up: a lead ("the North"), forms starting inside

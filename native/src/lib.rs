@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod actors;
 mod escalation;
 mod pyunicode;
 mod text;
@@ -12,6 +13,7 @@ mod topics;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     text::register(m)?;
+    actors::register(m)?;
     topics::register(m)?;
     escalation::register(m)?;
     Ok(())
