@@ -12,8 +12,8 @@ use crate::pyunicode::{is_space, is_word_letter};
 fn is_horizontal_space(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t' | '\u{0c}' | '\u{0b}' | '\u{a0}' | '\u{2000}'..='\u{200b}' | '\u{202f}'
-            | '\u{205f}' | '\u{3000}'
+        ' ' | '\t' | '\u{0c}' | '\u{0b}' | '\u{a0}' | '\u{2000}'
+            ..='\u{200b}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
     )
 }
 
@@ -139,7 +139,13 @@ pub struct LanguageGuesser {
 fn is_typographic(c: char) -> bool {
     matches!(
         c,
-        '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2013}' | '\u{2014}' | '\u{2026}'
+        '\u{2018}'
+            | '\u{2019}'
+            | '\u{201c}'
+            | '\u{201d}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2026}'
             | '\u{a0}'
     )
 }
@@ -232,8 +238,7 @@ fn script_of(sample: &str, length: usize) -> Option<&'static str> {
     if share(|c| ('\u{600}'..='\u{6ff}').contains(&c)) {
         return Some("ar");
     }
-    if share(|c| ('\u{3040}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7af}').contains(&c))
-    {
+    if share(|c| ('\u{3040}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7af}').contains(&c)) {
         if sample.chars().any(|c| ('\u{ac00}'..='\u{d7af}').contains(&c)) {
             return Some("ko");
         }
