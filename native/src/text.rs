@@ -36,39 +36,69 @@ fn py_strip(text: &str) -> &str {
 /// caller gets its own string object back: no copy, no conversion.
 fn is_normalized(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut previous: Option<char> = None;
-    let mut breaks_in_a_row = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let c = if bytes[i] < 0x80 {
-            bytes[i] as char
-        } else {
-            // `i` is always the first byte of a character, so this decodes one.
-            text[i..].chars().next().unwrap_or('\u{fffd}')
-        };
-        i += c.len_utf8();
-        match c {
-            '\n' => {
-                breaks_in_a_row += 1;
-                let ends_a_line_in_space = previous.is_some_and(|p| p != '\n' && is_py_space(p));
-                if breaks_in_a_row == 3 || previous.is_none() || ends_a_line_in_space {
+        // Skip ordinary bytes: the check is one table look-up per byte of running text.
+        while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] == ORDINARY {
+            i += 1;
+        }
+        let Some(&byte) = bytes.get(i) else { break };
+        match BYTE_CLASS[byte as usize] {
+            SPACE => {
+                // A leading space, two in a row, or a line starting with one.
+                if i == 0 || matches!(bytes[i - 1], b' ' | b'\n') {
                     return false;
                 }
             }
-            ' ' => {
-                if matches!(previous, None | Some(' ') | Some('\n')) {
-                    return false; // a leading space, two in a row, or a line starting with one
+            NEWLINE => {
+                let three_breaks = i >= 2 && bytes[i - 1] == b'\n' && bytes[i - 2] == b'\n';
+                let line_ends_in_space = text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|before| before != '\n' && is_py_space(before));
+                if three_breaks || line_ends_in_space {
+                    return false;
                 }
-                breaks_in_a_row = 0;
             }
-            // Collapsed or stripped characters (and, to keep this simple, any other space).
-            _ if is_py_space(c) || is_horizontal_space(c) => return false,
-            _ => breaks_in_a_row = 0,
+            MAYBE_SPACE => {
+                // `i` begins a character: decode it (other lead bytes cannot start a space).
+                let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+                if is_py_space(c) || is_horizontal_space(c) {
+                    return false; // collapsed, or (to keep this simple) any other space
+                }
+            }
+            _ => return false, // tab, carriage return, form feed, an ASCII separator
         }
-        previous = Some(c);
+        i += 1;
     }
-    previous.is_none_or(|p| !is_py_space(p))
+    text.chars().next_back().is_none_or(|last| !is_py_space(last))
 }
+
+const ORDINARY: u8 = 0;
+const SPACE: u8 = 1;
+const NEWLINE: u8 = 2;
+const MAYBE_SPACE: u8 = 3;
+const CHANGED: u8 = 4;
+
+/// What each byte may be to `is_normalized`: the first bytes of every non-ASCII space
+/// (U+0085 and U+00A0: 0xC2; U+1680: 0xE1; U+2000-U+205F: 0xE2; U+3000: 0xE3) are looked at.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [ORDINARY; 256];
+    table[b' ' as usize] = SPACE;
+    table[b'\n' as usize] = NEWLINE;
+    let mut byte = 0x09;
+    while byte <= 0x1f {
+        if byte != b'\n' && (byte <= 0x0d || byte >= 0x1c) {
+            table[byte as usize] = CHANGED;
+        }
+        byte += 1;
+    }
+    table[0xc2] = MAYBE_SPACE;
+    table[0xe1] = MAYBE_SPACE;
+    table[0xe2] = MAYBE_SPACE;
+    table[0xe3] = MAYBE_SPACE;
+    table
+};
 
 /// Collapse runs of spaces, keep single paragraph breaks, trim the ends.
 #[pyfunction]
@@ -81,24 +111,33 @@ pub fn normalize_whitespace<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<
 }
 
 fn normalized(text: &str) -> String {
+    // Copy unchanged stretches whole; rewrite only line breaks and runs of spaces.
     let mut collapsed = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut copied_to = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if c == '\r' {
             // "\r\n" and a lone "\r" are both one line break.
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
+            collapsed.push_str(&text[copied_to..at]);
             collapsed.push('\n');
-        } else if is_horizontal_space(c) {
-            while chars.peek().is_some_and(|&next| is_horizontal_space(next)) {
-                chars.next();
+            copied_to = at + 1;
+            if chars.next_if(|&(_, next)| next == '\n').is_some() {
+                copied_to += 1;
             }
-            collapsed.push(' ');
-        } else {
-            collapsed.push(c);
+        } else if is_horizontal_space(c) {
+            let mut end = at + c.len_utf8();
+            while let Some((next_at, next)) = chars.next_if(|&(_, next)| is_horizontal_space(next))
+            {
+                end = next_at + next.len_utf8();
+            }
+            if c != ' ' || end > at + 1 {
+                collapsed.push_str(&text[copied_to..at]);
+                collapsed.push(' ');
+                copied_to = end;
+            }
         }
     }
+    collapsed.push_str(&text[copied_to..]);
     if !collapsed.contains('\n') {
         return py_strip(&collapsed).to_owned();
     }
