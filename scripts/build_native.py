@@ -9,6 +9,7 @@ Usage::
     .venv/bin/python scripts/build_native.py           # build if the sources changed
     .venv/bin/python scripts/build_native.py --force   # rebuild
     .venv/bin/python scripts/build_native.py --clean   # remove it: the domain runs pure Python
+    python scripts/build_native.py --install LIB       # put a library built elsewhere in place
 """
 
 from __future__ import annotations
@@ -45,9 +46,14 @@ def build() -> None:
     env = {**os.environ, "PYO3_PYTHON": sys.executable, "CARGO_TARGET_DIR": str(TARGET)}
     command = [cargo(), "build", "--release", "--locked", "--quiet"]
     subprocess.run(command, cwd=CRATE, env=env, check=True)  # noqa: S603  (our own cargo, fixed args)
+    install(TARGET / "release" / "lib_native.so")
+
+
+def install(library: Path) -> None:
+    """Put a built library in place and stamp it as the build of the current sources."""
     # Copy to a temporary name and rename: a running process keeps its mapped old file.
     staged = library_path().with_suffix(".tmp")
-    shutil.copyfile(TARGET / "release" / "lib_native.so", staged)
+    shutil.copyfile(library, staged)
     staged.replace(library_path())
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(fingerprint() + "\n", encoding="utf-8")
@@ -58,7 +64,14 @@ def main() -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     group.add_argument("--clean", action="store_true", help="remove the built module")
+    group.add_argument(
+        "--install", type=Path, metavar="LIB", help="install a library built elsewhere"
+    )
     args = parser.parse_args()
+    if args.install:
+        install(args.install)
+        print(f"installed {args.install} as {library_path().relative_to(ROOT)}")
+        return 0
     if args.clean:
         clean()
         print("native core removed: the domain runs its pure-Python reference code")
