@@ -172,21 +172,8 @@ pub struct LanguageGuesser {
     stopwords: std::collections::HashMap<String, Vec<usize>>,
     sample_chars: usize,
     min_hits: u32,
-}
-
-/// Typographic punctuation replaced by spaces before words are cut (`_TYPOGRAPHIC`).
-fn is_typographic(c: char) -> bool {
-    matches!(
-        c,
-        '\u{2018}'
-            | '\u{2019}'
-            | '\u{201c}'
-            | '\u{201d}'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2026}'
-            | '\u{a0}'
-    )
+    /// Characters in the longest stop word.
+    longest_stopword: usize,
 }
 
 #[pymethods]
@@ -204,7 +191,8 @@ impl LanguageGuesser {
                 }
             }
         }
-        LanguageGuesser { languages, stopwords: by_word, sample_chars, min_hits }
+        let longest_stopword = by_word.keys().map(|word| word.chars().count()).max().unwrap_or(0);
+        LanguageGuesser { languages, stopwords: by_word, sample_chars, min_hits, longest_stopword }
     }
 
     /// An ISO 639-1 code, or None when the sample is too small or ambiguous.
@@ -241,28 +229,28 @@ impl LanguageGuesser {
 
 impl LanguageGuesser {
     fn stopword_hits(&self, sample: &str) -> Vec<u32> {
+        // The reference cuts ASCII text and other text by two routes (a bytes fast path, and
+        // a regex for words of letters); both give the runs of letters, lower-cased, since
+        // the typographic marks it blanks first are never letters.
         let mut scores = vec![0u32; self.languages.len()];
-        let mut count = |word: &str| {
-            if let Some(langs) = self.stopwords.get(word) {
-                for &lang in langs {
-                    scores[lang] += 1;
-                }
+        let mut lowered = String::with_capacity(16);
+        let not_a_letter =
+            |c: char| if c.is_ascii() { !c.is_ascii_alphabetic() } else { !is_word_letter(c) };
+        for word in sample.split(not_a_letter) {
+            // Lower-casing never shortens a word, so one longer than every stop word is none.
+            if word.is_empty() || word.chars().count() > self.longest_stopword {
+                continue;
             }
-        };
-        let words_only: String =
-            sample.chars().map(|c| if is_typographic(c) { ' ' } else { c }).collect();
-        if words_only.is_ascii() {
-            // ASCII letters lower-cased; every other character separates words.
-            for word in words_only.split(|c: char| !c.is_ascii_alphabetic()) {
-                if !word.is_empty() {
-                    count(&word.to_ascii_lowercase());
-                }
-            }
-        } else {
-            for word in words_only.split(|c: char| !is_word_letter(c)) {
-                if !word.is_empty() {
-                    count(&word.to_lowercase());
-                }
+            let langs = if word.is_ascii() {
+                lowered.clear();
+                lowered.push_str(word);
+                lowered.make_ascii_lowercase();
+                self.stopwords.get(lowered.as_str())
+            } else {
+                self.stopwords.get(word.to_lowercase().as_str())
+            };
+            for &lang in langs.into_iter().flatten() {
+                scores[lang] += 1;
             }
         }
         scores
