@@ -17,5 +17,28 @@ class FormScanner:
     def find(self, text: str) -> list[tuple[int, int, str]]: ...
 
 # --- topics (native/src/topics.rs) ---
+class TopicScorer:
+    def __init__(
+        self,
+        *,
+        biases: list[float],
+        rows: list[tuple[tuple[int, float], ...]],
+        title_rows: list[tuple[tuple[int, float], ...]],
+        words: list[tuple[bytes, tuple[int, ...]]],
+        anchors: list[tuple[bytes, list[tuple[bytes, int]]]],
+        evidence: list[tuple[dict[int, int], dict[int, int], list[str]]],
+        codes: list[str],
+        labels: list[str],
+        max_body_chars: int,
+        min_logit: float,
+        saturation: float,
+        min_score: float,
+        max_evidence: int,
+    ) -> None: ...
+    def tag(self, title: str, body: str) -> list[dict[str, object]] | None: ...
+    def log_odds(self, title: str, body: str) -> list[float] | None: ...
+
+def topic_words(text: str) -> list[bytes] | None: ...
+def topic_score_key(score: float) -> int: ...
 
 # --- escalation (native/src/escalation.rs and native/src/escalation/) ---

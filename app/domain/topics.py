@@ -7,6 +7,11 @@ spaces, whose keys are only the phrases (" two words "), so it reports a handful
 not every word. Word-prefix terms ("film*") are expanded at load time. Each topic's score is
 the logistic of its bias plus the weights of the distinct terms found; evidence (the terms that
 raised it most) is gathered only for the topics that are published.
+
+When the native core is built, ``TopicScorer`` (native/src/topics.rs) does the per-article
+work from the same tables and Python only builds the ``TopicTag`` models (about 5x faster);
+the Python here is the reference, and the fallback for the rare text the native core leaves
+to it. tests/unit/test_native_topics.py checks that both give the same tags.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import math
 from itertools import chain
 from pathlib import Path
+
+from pydantic import TypeAdapter
 
 from app.domain.topic_lexicon import (
     LEXICON_PATH,
@@ -25,6 +32,11 @@ from app.domain.topic_lexicon import (
     words_of,
 )
 from schemas import TopicTag
+
+try:
+    from app import _native
+except ImportError:  # not built (scripts/build_native.py): the pure-Python reference runs
+    _native = None  # type: ignore[assignment]
 
 _MAX_EVIDENCE = 8
 # News puts its subject first (headline, lede); past this many characters of body, more text
@@ -50,6 +62,10 @@ _SATURATION = 12.0
 
 # A term's non-zero weights as (topic index, log-odds) pairs.
 _Row = tuple[tuple[int, float], ...]
+
+# The native scorer returns each tag as a dict of its fields: one validation call builds them
+# all (two thirds of the cost of one TopicTag(...) call per tag).
+_TOPIC_TAGS = TypeAdapter(list[TopicTag])
 
 
 class TopicTagger:
@@ -107,6 +123,30 @@ class TopicTagger:
         for word in phrase_words:
             self._word_terms.setdefault(word, ())
         self._vocabulary = frozenset(self._word_terms)
+        self._native = None if _native is None else self._native_scorer()
+
+    def _native_scorer(self) -> _native.TopicScorer:
+        """The same tables for the native core's scorer."""
+        return _native.TopicScorer(
+            biases=self._biases,
+            rows=self._rows,
+            title_rows=self._title_rows,
+            words=list(self._word_terms.items()),
+            anchors=[
+                (word, [(key, term_id) for key, term_id, _ in keys])
+                for word, keys in self._anchors.items()
+            ],
+            evidence=list(
+                zip(self._evidence_rank, self._title_rank, self._ranked_terms, strict=True)
+            ),
+            codes=[topic.code for topic in self._topics],
+            labels=[topic.label for topic in self._topics],
+            max_body_chars=MAX_BODY_CHARS,
+            min_logit=_MIN_LOGIT,
+            saturation=_SATURATION,
+            min_score=_MIN_SCORE,
+            max_evidence=_MAX_EVIDENCE,
+        )
 
     @classmethod
     def load(cls, lexicon_path: Path = LEXICON_PATH, model_path: Path = MODEL_PATH) -> TopicTagger:
@@ -143,11 +183,24 @@ class TopicTagger:
 
     def log_odds(self, title: str, body: str) -> dict[str, float]:
         """Each topic's log-odds before the logistic: what the learned model is trained on."""
-        logits, _, _ = self._score(title, body)
+        logits = None if self._native is None else self._native.log_odds(title, body)
+        if logits is None:
+            logits, _, _ = self._score(title, body)
         return {topic.code: logit for topic, logit in zip(self._topics, logits, strict=True)}
 
     def tag(self, title: str, body: str) -> list[TopicTag]:
         """Topics with evidence, highest score first."""
+        native = self._native
+        if native is not None:
+            # None for the rare text the native core leaves to the reference (a capital
+            # sigma, whose lower case depends on its neighbours; text Python cannot encode).
+            fields = native.tag(title, body)
+            if fields is not None:
+                return _TOPIC_TAGS.validate_python(fields)
+        return self.tag_reference(title, body)
+
+    def tag_reference(self, title: str, body: str) -> list[TopicTag]:
+        """``tag`` in pure Python: the reference for the native core, and its fallback."""
         logits, found, in_title = self._score(title, body)
         if not found:
             return []
