@@ -9,6 +9,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 
+mod phrases;
 mod pylower;
 mod ranking;
 mod vocabulary;

@@ -243,6 +243,37 @@ def test_ties_are_broken_by_code_as_the_reference() -> None:
             assert_same(tagger, title, body)
 
 
+def test_phrases_are_found_where_the_reference_finds_them() -> None:
+    codes = ["medtop:1", "medtop:2", "medtop:3"]
+    topics_ = [TopicDef(code, f"label {code}", -3.0) for code in codes]
+    terms = ["vote", "strike vote", "web site*", "bang bang", "new york times", "york"]
+    rows = [((0, 1.0),), ((1, 2.0),), ((2, 2.0),), ((0, 3.0),), ((1, 1.5), (2, 0.5)), ((2, 1.0),)]
+    words = {"vote": (0,), "york": (5,)}
+    phrases = {" strike vote ": 1, " web site": 2, " bang bang ": 3, " new york times ": 4}
+    tagger = TopicTagger(topics_, terms, rows, words, phrases)
+    assert tagger._native is not None
+    texts = [
+        "strike vote",
+        "a strike, strike vote",
+        "strike votes",
+        "the web sites and a website",
+        "web site",
+        "web-site web",
+        "bang",
+        "bang bang bang",
+        "big bang, bang!",
+        "The New York Times",
+        "new york",
+        "times new york times york",
+        "York times new",
+        "\u00e9 new york times \u00e9",
+    ]
+    for text in texts:
+        assert_same(tagger, "", text)
+        assert_same(tagger, text, "vote")
+        assert_same(tagger, text, text)
+
+
 def test_the_reference_runs_without_the_native_core(
     tagger: TopicTagger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,8 +7,7 @@
 
 use std::collections::HashMap;
 
-use memchr::memmem;
-
+use super::phrases::Phrase;
 use super::words::{word_prefix, Words};
 
 /// An anchor word and the phrase keys anchored on it, each with its term id.
@@ -63,12 +62,6 @@ fn fingerprint_of(hash: u64) -> u8 {
     ((hash >> 56) as u8).max(1)
 }
 
-/// A padded phrase key (" two words ", or " two word" for a prefix) and its term.
-struct Phrase {
-    key: memmem::Finder<'static>,
-    term: u32,
-}
-
 pub struct Vocabulary {
     /// Per slot, 8 bits of the hash of its word (0 for an empty slot): a 32 KB array that
     /// turns most missing words (four words in ten) away without reading `slots`.
@@ -95,10 +88,10 @@ impl Vocabulary {
         }
         let mut phrases = Vec::new();
         for (anchor, keys) in anchors {
-            let (_, anchored) = known.entry(anchor).or_default();
+            let (_, anchored) = known.entry(anchor.clone()).or_default();
             for (key, term) in keys {
                 anchored.push(phrases.len() as u32);
-                phrases.push(Phrase { key: memmem::Finder::new(&key).into_owned(), term });
+                phrases.push(Phrase::new(key, &anchor, term));
             }
         }
         // Sorted, so that the table does not depend on the HashMap's random order.
@@ -193,33 +186,24 @@ impl Vocabulary {
         self.tails.get(start..start + usize::from(slot.len).checked_sub(8)?)
     }
 
-    /// The terms of a text's words, into `terms`.
-    ///
-    /// The reference tries a phrase when its anchor occurs and all its whole words do, then
-    /// looks for its key in the joined words. The key's whole words are space-delimited in it,
-    /// so finding the key implies both conditions: the substring search alone decides, and the
-    /// anchor only limits which phrases are searched, as in the reference.
+    /// The terms of a text's words, into `terms`: the words' own, then the phrases' found
+    /// at their anchors' occurrences.
     pub fn terms_in(&self, words: &Words, terms: &mut TermSet) {
         terms.clear(self.term_count);
-        let mut anchored = TermSet::default();
-        anchored.clear(self.phrases.len());
-        let mut any_anchored = false;
-        for (word, prefix) in words.iter() {
+        // (phrase, word index of its anchor) for each occurrence of an anchor word.
+        let mut anchored: Vec<(u32, usize)> = Vec::new();
+        for (index, (word, prefix)) in words.iter().enumerate() {
             let slot = self.find(word, prefix);
             let ids = self.ids.get(slot.ids()).unwrap_or_default();
             let (term_ids, phrase_ids) = ids.split_at(usize::from(slot.terms).min(ids.len()));
             for &term in term_ids {
                 terms.insert(term);
             }
-            for &phrase in phrase_ids {
-                anchored.insert(phrase);
-                any_anchored = true;
-            }
+            anchored.extend(phrase_ids.iter().map(|&phrase| (phrase, index)));
         }
-        if any_anchored {
-            let joined = words.joined();
-            for phrase in anchored.iter().filter_map(|id| self.phrases.get(id as usize)) {
-                if phrase.key.find(joined).is_some() {
+        for (phrase, anchor_word) in anchored {
+            if let Some(phrase) = self.phrases.get(phrase as usize) {
+                if phrase.occurs_at(words, anchor_word) {
                     terms.insert(phrase.term);
                 }
             }

@@ -57,6 +57,10 @@ impl Words {
     pub fn cut(&mut self, text: &str) -> Option<()> {
         self.bytes.clear();
         self.ends.clear();
+        // Room for the words, the spaces around them and the padding (lower-casing rarely
+        // lengthens the text); a word ends at most every other byte.
+        self.bytes.reserve(text.len() + 2 + PADDING);
+        self.ends.reserve(text.len() / 2 + 2);
         self.bytes.push(b' ');
         let mut rest = text;
         // ASCII runs take the fast path; news text has a non-ASCII character now and then.
@@ -85,6 +89,14 @@ impl Words {
     /// The joined words, " w1 w2 ... wn ".
     pub fn joined(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
+    }
+
+    /// The offset of the space before word `index`.
+    pub fn space_before(&self, index: usize) -> usize {
+        match index.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(usize::MAX, |&end| end as usize),
+            None => 0,
+        }
     }
 
     /// Each word with its first 8 bytes as a little-endian integer (zero past its end).
