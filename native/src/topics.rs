@@ -31,7 +31,7 @@ type TopicEvidence<'py> = (HashMap<u32, u32>, HashMap<u32, u32>, Vec<Bound<'py, 
 /// An anchor word and the phrase keys anchored on it, each with its term id (`_anchors`).
 type Anchor<'py> = (Bound<'py, PyBytes>, Vec<(Bound<'py, PyBytes>, u32)>);
 
-/// The terms an article holds: sorted ids found only in the body, and those in the headline.
+/// The terms an article holds: those found only in the body, and those in the headline.
 struct Found {
     body_only: TermSet,
     title: TermSet,

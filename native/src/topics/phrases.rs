@@ -46,6 +46,7 @@ impl Phrase {
             return false;
         };
         let start = words.space_before(first);
-        words.joined().get(start..start + self.key.len()) == Some(&self.key[..])
+        let end = start.saturating_add(self.key.len());
+        words.joined().get(start..end) == Some(&self.key[..])
     }
 }

@@ -23,9 +23,9 @@ const CAPITAL_SIGMA: char = '\u{3a3}';
 /// The words of a text as `TopicTagger._match` joins them, and where each word ends.
 #[derive(Default)]
 pub struct Words {
-    /// Each word preceded and followed by one space (" w1 w2 ... wn "), so a word is a run
-    /// of non-space bytes and a phrase key (" two words ") is found by a substring search.
-    /// Zero bytes follow `len` (see `word_prefix`).
+    /// Each word preceded and followed by one space (" w1 w2 ... wn "), as the reference
+    /// joins them to look for phrase keys (" two words "). Zero bytes follow `len` (see
+    /// `iter`).
     bytes: Vec<u8>,
     len: usize,
     /// The offset of the space after each word.
@@ -138,9 +138,7 @@ impl Words {
         self.bytes.truncate(start + written);
         self.ends.truncate(first_end + ended);
     }
-}
 
-impl Words {
     /// An ASCII byte after lower-casing: letters and digits are word bytes, the rest separate.
     fn push_ascii(&mut self, byte: u8) {
         if byte.is_ascii_alphanumeric() {
