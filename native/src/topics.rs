@@ -16,7 +16,7 @@ mod vocabulary;
 mod weights;
 mod words;
 
-use ranking::{gather_evidence, rounded_key, Candidate, EvidenceRank, Limits};
+use ranking::{gather_evidence, rounded_key, Candidate, EvidenceRank, Limits, TermEvidence};
 use vocabulary::{TermSet, Vocabulary};
 use weights::Weights;
 use words::{cut_body, Words};
@@ -45,7 +45,7 @@ pub struct TopicScorer {
     title_rows: Weights,
     vocabulary: Vocabulary,
     /// Per term, the topics it is evidence for.
-    term_evidence: Vec<Vec<EvidenceRank>>,
+    term_evidence: TermEvidence,
     ranked_terms: Vec<Vec<Py<PyString>>>,
     codes: Vec<String>,
     code_objects: Vec<Py<PyString>>,
@@ -124,7 +124,7 @@ impl TopicScorer {
             rows,
             title_rows,
             vocabulary,
-            term_evidence,
+            term_evidence: TermEvidence::new(term_evidence).map_err(PyValueError::new_err)?,
             ranked_terms,
             codes: codes.iter().map(|code| code.to_string()).collect(),
             code_objects: codes.into_iter().map(Bound::unbind).collect(),

@@ -81,6 +81,37 @@ pub struct EvidenceRank {
     pub in_title: u32,
 }
 
+/// Per term, the topics it is evidence for, stored one term after another (an article's
+/// terms are read in id order).
+pub struct TermEvidence {
+    /// Where each term's ranks start; one more entry for the end of the last.
+    starts: Vec<u32>,
+    ranks: Vec<EvidenceRank>,
+}
+
+impl TermEvidence {
+    pub fn new(per_term: Vec<Vec<EvidenceRank>>) -> Result<Self, &'static str> {
+        let mut starts = Vec::with_capacity(per_term.len() + 1);
+        let mut ranks = Vec::new();
+        for term_ranks in per_term {
+            starts.push(u32::try_from(ranks.len()).map_err(|_| "too many evidence ranks")?);
+            ranks.extend(term_ranks);
+        }
+        starts.push(u32::try_from(ranks.len()).map_err(|_| "too many evidence ranks")?);
+        Ok(TermEvidence { starts, ranks })
+    }
+
+    fn of(&self, term: u32) -> &[EvidenceRank] {
+        let term = term as usize;
+        match (self.starts.get(term), self.starts.get(term + 1)) {
+            (Some(&start), Some(&end)) => {
+                self.ranks.get(start as usize..end as usize).unwrap_or_default()
+            }
+            _ => &[],
+        }
+    }
+}
+
 /// A topic that passed the score thresholds, with the ranks of the terms that raised it.
 pub struct Candidate {
     pub topic: usize,
@@ -93,7 +124,7 @@ pub struct Candidate {
 pub fn gather_evidence(
     candidates: &mut [Candidate],
     topic_count: usize,
-    term_evidence: &[Vec<EvidenceRank>],
+    term_evidence: &TermEvidence,
     body_only: &TermSet,
     title: &TermSet,
 ) {
@@ -104,7 +135,7 @@ pub fn gather_evidence(
         }
     }
     let mut add = |term: u32, in_title: bool| {
-        for rank in term_evidence.get(term as usize).into_iter().flatten() {
+        for rank in term_evidence.of(term) {
             let at = slot.get(rank.topic as usize).copied().unwrap_or(usize::MAX);
             if let Some(candidate) = candidates.get_mut(at) {
                 candidate.ranks.push(if in_title { rank.in_title } else { rank.in_body });
