@@ -42,3 +42,71 @@ def topic_words(text: str) -> list[bytes] | None: ...
 def topic_score_key(score: float) -> int: ...
 
 # --- escalation (native/src/escalation.rs and native/src/escalation/) ---
+from collections.abc import Callable  # noqa: E402  (this section's own imports)
+from typing import Any, Literal  # noqa: E402
+
+# rule index, weight, hedged, modified, armed, lead, field, start, end, trigger start,
+# trigger end, phrase, sentence, sentence start, sentence end
+_Hit = tuple[
+    int,
+    float,
+    bool,
+    bool,
+    bool,
+    bool,
+    Literal["title", "body"],
+    int,
+    int,
+    int,
+    int,
+    str,
+    str,
+    int,
+    int,
+]
+
+class EscalationCore:
+    def __init__(
+        self,
+        *,
+        triggers: list[tuple[str, list[int], bool]],
+        context: list[tuple[str, bool, int, list[int], list[int]]],
+        rules: list[tuple[str, int, str, float, float, bool, int, bool, int, str, bool]],
+        categories: list[tuple[str, str, int, bool]],
+        cues: tuple[int, int, int, int, int, int, int, int],
+        severity: tuple[
+            tuple[float, float, float, list[str]],
+            int,
+            tuple[float, float, float],
+            tuple[float, float, float],
+            tuple[int, float, float, float, str, str],
+        ],
+        lower: Callable[[str], str],
+        reported_history: Callable[[str, int], bool],
+        mass_casualties: Callable[[str, int], bool],
+    ) -> None: ...
+    @staticmethod
+    def reported_history_ascii(window: str, year: int) -> bool | None: ...
+    @staticmethod
+    def casualties_ascii(sentence: str) -> int | None: ...
+    def scan(self, text: str, title: bool, mention_starts: list[int], year: int) -> list[_Hit]: ...
+    def kept(
+        self, title: str, body: str, mentions: list[tuple[str, int, str]], year: int
+    ) -> list[_Hit]: ...
+    def detect(
+        self,
+        title: str,
+        body: str,
+        mentions: list[tuple[str, int, str]],
+        year: int,
+        topics: list[str],
+        actors: list[str],
+    ) -> (
+        tuple[
+            list[dict[str, Any]],
+            float,
+            Literal["low", "medium", "high", "critical"],
+            tuple[str, str | None] | None,
+        ]
+        | None
+    ): ...

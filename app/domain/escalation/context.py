@@ -33,38 +33,49 @@ class ContextMatch(NamedTuple):
 _make = tuple.__new__
 
 
+PhraseBits = list[int]  # [cue bits, near rule bits, unless rule bits]
+
+
+def context_table(
+    spec: CueSpec, modifiers: list[str], armed: list[str], rules: list[RuleSpec]
+) -> dict[str, PhraseBits]:
+    """Every context phrase (lower-cased, expanded forms) with its cue, near and unless bits."""
+    table: dict[str, PhraseBits] = {}
+
+    def add(phrases: list[str], slot: int, bit: int) -> None:
+        for phrase in phrases:
+            for form in expand(phrase):
+                table.setdefault(form, [0, 0, 0])[slot] |= bit
+
+    for bit, phrases in (
+        (NEGATION, spec.negation),
+        (DENIAL, spec.denial),
+        (DEESCALATION, spec.deescalation),
+        (RESOLUTION, spec.resolution),
+        (HISTORY, spec.history),
+        (HEDGE, spec.hedge),
+        (MODIFIER, modifiers),
+        (ARMED, armed),
+    ):
+        add(phrases, 0, bit)
+    for index, rule in enumerate(rules):
+        add(rule.near, 1, 1 << index)
+        add(rule.unless, 2, 1 << index)
+    return table
+
+
+def is_glued(form: str) -> bool:
+    """ "n't" attaches to its verb ("didn't"): no word boundary on its left."""
+    return form.startswith("n'")
+
+
 class ContextIndex:
     """The automaton of every context phrase (lower-cased, expanded forms)."""
 
-    def __init__(
-        self, spec: CueSpec, modifiers: list[str], armed: list[str], rules: list[RuleSpec]
-    ) -> None:
-        table: dict[str, list[int]] = {}
-
-        def add(phrases: list[str], slot: int, bit: int) -> None:
-            for phrase in phrases:
-                for form in expand(phrase):
-                    table.setdefault(form, [0, 0, 0])[slot] |= bit
-
-        for bit, phrases in (
-            (NEGATION, spec.negation),
-            (DENIAL, spec.denial),
-            (DEESCALATION, spec.deescalation),
-            (RESOLUTION, spec.resolution),
-            (HISTORY, spec.history),
-            (HEDGE, spec.hedge),
-            (MODIFIER, modifiers),
-            (ARMED, armed),
-        ):
-            add(phrases, 0, bit)
-        for index, rule in enumerate(rules):
-            add(rule.near, 1, 1 << index)
-            add(rule.unless, 2, 1 << index)
+    def __init__(self, table: dict[str, PhraseBits]) -> None:
         self._automaton = ahocorasick.Automaton()
         for form, (cues, near, unless) in table.items():
-            # "n't" attaches to its verb ("didn't"): no word boundary on its left.
-            glued = form.startswith("n'")
-            self._automaton.add_word(form, (len(form), glued, cues, near, unless))
+            self._automaton.add_word(form, (len(form), is_glued(form), cues, near, unless))
         self._automaton.make_automaton()
 
     def matches(self, sentence: str) -> list[ContextMatch]:

@@ -1,5 +1,6 @@
 """The detect stage: an Aho-Corasick scan for trigger terms over the lower-cased text, then
-context checks only in the sentences that hold a trigger."""
+context checks only in the sentences that hold a trigger. The native core does the same work
+per article when it is built (native.py); the Python here is the reference and the fallback."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ from pathlib import Path
 import ahocorasick
 from mypy_extensions import mypyc_attr
 
-from app.domain.escalation.context import ARMED, ContextIndex, ContextMatch, Window
+from app.domain.escalation.context import (
+    ARMED,
+    ContextIndex,
+    ContextMatch,
+    Window,
+    context_table,
+)
 from app.domain.escalation.cues import CueChecker
 from app.domain.escalation.mentions import MentionIndex
+from app.domain.escalation.native import TriggerTable, detection_of, native_core
 from app.domain.escalation.ruleset import RuleSet, expand, load_ruleset
 from app.domain.escalation.scope import bound, scope_of
 from app.domain.escalation.scoring import (
@@ -46,13 +54,16 @@ Found = tuple[int, int, tuple[int, ...]]  # trigger start, end, indexes of its r
 class EscalationDetector:
     """Finds escalation language in a tagged article."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, native: bool = True) -> None:
+        """``native=False`` runs the pure-Python reference even when the core is built."""
         self.ruleset = ruleset
+        self._label = ruleset.label
         severity = ruleset.severity
         self.cues = CueChecker(ruleset.cues, severity.modifier_window)
-        self._context = ContextIndex(
+        context = context_table(
             ruleset.cues, severity.modifiers, severity.scope.armed_terms, ruleset.rules
         )
+        self._context = ContextIndex(context)
         self._order = {c.id: i for i, c in enumerate(ruleset.categories)}
         categories = {c.id: c for c in ruleset.categories}
         self._rules: list[CompiledRule] = []
@@ -67,24 +78,12 @@ class EscalationDetector:
                 )
             )
         self._weak_topics = frozenset(ruleset.severity.weak_context_topics)
-        # Keys are padded with spaces and the text has its punctuation turned into spaces
-        # (length-preserving), so the automaton only reports whole words: far fewer matches
-        # than raw substrings ("end" in "weekend") and no boundary checks afterwards.
-        table: dict[str, tuple[list[int], bool]] = {}
-        for index, spec in enumerate(ruleset.rules):
-            for term in spec.terms:
-                for form in expand(term):
-                    ids, _ = table.setdefault(key(form), ([], False))
-                    if index not in ids:
-                        ids.append(index)
-        for phrase in ruleset.cues.metaphor:
-            for form in expand(phrase):
-                ids, _ = table.get(key(form), ([], False))
-                table[key(form)] = (ids, True)
+        table = _trigger_table(ruleset)
         self._automaton = ahocorasick.Automaton()
         for padded, (ids, metaphor) in table.items():
             self._automaton.add_word(padded, (len(padded), tuple(ids), metaphor))
         self._automaton.make_automaton()
+        self._native = native_core(ruleset, self._rules, table, context) if native else None
 
     @classmethod
     def load(cls, rules_path: Path | None = None) -> EscalationDetector:
@@ -96,8 +95,29 @@ class EscalationDetector:
         """``<name>@<version>`` of the loaded rules."""
         return self.ruleset.label
 
+    @property
+    def native(self) -> bool:
+        """True when the native core does the per-article work."""
+        return self._native is not None
+
     def detect(self, article: TaggedArticle) -> Detection | None:
         """Escalation categories with evidence, severity and dyad; None when nothing matched."""
+        core = self._native
+        if core is None:
+            return self.detect_reference(article)
+        actors = article.actors
+        result = core.detect(
+            article.title,
+            article.body,
+            [(m.field, m.start, actor.code) for actor in actors for m in actor.mentions],
+            article.published_at.year,
+            [topic.code for topic in article.topics],
+            [actor.code for actor in actors],
+        )
+        return detection_of(result, self._label)
+
+    def detect_reference(self, article: TaggedArticle) -> Detection | None:
+        """``detect`` in pure Python: the reference the native core is checked against."""
         fields: tuple[tuple[TextField, str], ...] = (
             ("title", article.title),
             ("body", article.body),
@@ -220,3 +240,22 @@ class EscalationDetector:
                     )
                 )
         return hits
+
+
+def _trigger_table(ruleset: RuleSet) -> TriggerTable:
+    """Padded trigger keys with their rule indexes and whether they are metaphors. Keys are
+    padded with spaces and the text has its punctuation turned into spaces (length-
+    preserving), so the automaton only reports whole words: far fewer matches than raw
+    substrings ("end" in "weekend") and no boundary checks afterwards."""
+    table: TriggerTable = {}
+    for index, spec in enumerate(ruleset.rules):
+        for term in spec.terms:
+            for form in expand(term):
+                ids, _ = table.setdefault(key(form), ([], False))
+                if index not in ids:
+                    ids.append(index)
+    for phrase in ruleset.cues.metaphor:
+        for form in expand(phrase):
+            ids, _ = table.get(key(form), ([], False))
+            table[key(form)] = (ids, True)
+    return table

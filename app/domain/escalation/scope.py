@@ -95,6 +95,11 @@ def bound(severity: float, scope: Scope, spec: ScopeSpec, bands: Bands) -> float
     return severity
 
 
+def reports_mass_casualties(sentence: str, threshold: int) -> bool:
+    """True when a sentence reports at least ``threshold`` dead (the native core's check)."""
+    return _casualties(sentence) >= threshold
+
+
 def _casualties(sentence: str) -> int:
     """The largest number of dead a sentence reports (0 when none)."""
     low = sentence.lower()
