@@ -3,11 +3,12 @@
 
 use pyo3::prelude::*;
 
-use super::context::{context_matches, space_offsets, ContextMatch, Window, ARMED};
+use super::context::{sentence_matches, space_offsets, ContextMatch, Window, ARMED};
 use super::cues::{self, Reason};
 use super::field::FieldText;
 use super::sentences::SentenceFinder;
 use super::tables::{Direction, Rule, Tables};
+use super::words::PhraseMatch;
 
 /// One match of a rule that passed its checks (the reference's `Hit`, with its strings left
 /// to be cut from the field when needed).
@@ -36,17 +37,21 @@ struct Trigger {
     key: usize,
 }
 
-/// Every trigger and metaphor key in the text, in pyahocorasick's order: by end, then the
-/// longest key first (its output links run from the longest suffix to the shortest).
-fn triggers(tables: &Tables, field: &FieldText<'_, '_>) -> (Vec<Trigger>, Vec<(usize, usize)>) {
+/// What one scan of a field finds: its triggers, in pyahocorasick's order (by end, then the
+/// longest key first: its output links run from the longest suffix to the shortest), its
+/// metaphor spans and its context phrases (by start).
+struct Found {
+    triggers: Vec<Trigger>,
+    metaphors: Vec<(usize, usize)>,
+    phrases: Vec<PhraseMatch>,
+}
+
+fn scan_words(tables: &Tables, field: &FieldText<'_, '_>) -> Found {
+    let (keys, phrases) = tables.words.find(&field.spaced, &field.folded);
     // Keys are padded with spaces: in the lower-cased text the word runs from the match's
     // start (its leading space, one off for the padding) to two before its end.
-    let mut found: Vec<Trigger> = tables
-        .triggers
-        .find(&field.spaced)
-        .into_iter()
-        .map(|m| Trigger { start: m.start, end: m.end - 2, key: m.key })
-        .collect();
+    let mut found: Vec<Trigger> =
+        keys.into_iter().map(|m| Trigger { start: m.start, end: m.end - 2, key: m.key }).collect();
     found.sort_by(|a, b| a.end.cmp(&b.end).then(a.start.cmp(&b.start)));
     let mut metaphors = Vec::new();
     let mut triggers = Vec::with_capacity(found.len());
@@ -59,7 +64,7 @@ fn triggers(tables: &Tables, field: &FieldText<'_, '_>) -> (Vec<Trigger>, Vec<(u
             triggers.push(trigger);
         }
     }
-    (triggers, metaphors)
+    Found { triggers, metaphors, phrases }
 }
 
 /// Metaphor spans asked whether any overlaps a range (`textscan.SpanSet`).
@@ -112,11 +117,11 @@ struct SentenceState {
 fn sentence_context<'c>(
     context: &'c mut Option<(Vec<ContextMatch>, bool)>,
     tables: &Tables,
-    folded: &[u8],
+    phrases: &[PhraseMatch],
+    (start, end): (usize, usize),
 ) -> &'c (Vec<ContextMatch>, bool) {
     context.get_or_insert_with(|| {
-        let (automaton, entries) = (&tables.context, &tables.context_entries);
-        let matches = context_matches(automaton, entries, folded, 0, folded.len());
+        let matches = sentence_matches(phrases, &tables.context_entries, start, end);
         let armed = matches.iter().any(|m| m.cues & ARMED != 0);
         (matches, armed)
     })
@@ -127,7 +132,7 @@ pub fn scan(
     field: &FieldText<'_, '_>,
     context: &FieldContext<'_>,
 ) -> PyResult<Vec<Hit>> {
-    let (triggers, metaphors) = triggers(tables, field);
+    let Found { triggers, metaphors, phrases } = scan_words(tables, field);
     let mut hits = Vec::new();
     if triggers.is_empty() {
         return Ok(hits);
@@ -166,7 +171,8 @@ pub fn scan(
         if rules.is_empty() {
             continue; // the sentence's context is not needed (yet)
         }
-        let (matches, armed) = sentence_context(&mut state.context, tables, folded);
+        let span = (state.start, state.end);
+        let (matches, armed) = sentence_context(&mut state.context, tables, &phrases, span);
         let armed = *armed;
         candidates.clear();
         for &index in &rules {

@@ -1,10 +1,8 @@
 //! Context phrases in a sentence (`context.ContextIndex.matches`) and word windows around a
 //! trigger (`context.Window`), on the sentence's `folded` bytes (field.rs).
 
-use aho_corasick::AhoCorasick;
-
-use super::field::is_word_byte;
 use super::tables::ContextEntry;
+use super::words::PhraseMatch;
 
 // Cue kinds, as bits of ContextMatch::cues: the same values as context.py's constants, which
 // the Python side used to build each phrase's bits.
@@ -27,36 +25,31 @@ pub struct ContextMatch {
     pub phrase: usize,
 }
 
-/// Every whole-word occurrence of a context phrase in a lower-cased sentence that lies within
-/// `sentence[low..high]` (offsets in the sentence; the characters around an occurrence are
-/// looked at in the whole sentence, so these are exactly the sentence's occurrences that lie
-/// there). The order differs from pyahocorasick's only among matches, which every user scans
-/// whole (`any`, `min`, `max`), so it does not matter.
-pub fn context_matches(
-    automaton: &AhoCorasick,
+/// The context phrases of the sentence `[start, end)` of a field, in sentence offsets, from
+/// the field's phrases (sorted by start; words.rs says why these are the sentence's own).
+/// The order differs from pyahocorasick's only among matches, which every user scans whole
+/// (`any`, `min`, `max`), so it does not matter.
+pub fn sentence_matches(
+    phrases: &[PhraseMatch],
     entries: &[ContextEntry],
-    sentence: &[u8],
-    low: usize,
-    high: usize,
+    start: usize,
+    end: usize,
 ) -> Vec<ContextMatch> {
-    let mut found = Vec::new();
-    let high = high.min(sentence.len());
-    let Ok(matches) = automaton.try_find_overlapping_iter(&sentence[low.min(high)..high]) else {
-        return found; // only for a non-standard automaton, which tables.rs never builds
-    };
-    for m in matches {
-        let (start, end) = (low + m.start(), low + m.end());
-        let Some(entry) = entries.get(m.pattern().as_usize()) else { continue };
-        // "n't" attaches to its verb ("didn't"): no word boundary on its left.
-        if !entry.glued && start > 0 && is_word_byte(sentence[start - 1]) {
-            continue;
-        }
-        if end < sentence.len() && is_word_byte(sentence[end]) {
-            continue;
-        }
-        found.push(ContextMatch { start, end, cues: entry.cues, phrase: m.pattern().as_usize() });
-    }
-    found
+    let first = phrases.partition_point(|m| m.start < start);
+    phrases[first..]
+        .iter()
+        .take_while(|m| m.start < end)
+        .filter(|m| m.end <= end)
+        .filter_map(|m| {
+            let cues = entries.get(m.phrase)?.cues;
+            Some(ContextMatch {
+                start: m.start - start,
+                end: m.end - start,
+                cues,
+                phrase: m.phrase,
+            })
+        })
+        .collect()
 }
 
 /// Offsets of the plain spaces of a sentence, ascending: windows count them.

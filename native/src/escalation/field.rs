@@ -5,12 +5,12 @@
 //!   as is, the four curly quotes as the `LEFT_*`/`RIGHT_*` bytes, any other character as
 //!   `OTHER_SPACE` (Python's `isspace`), `OTHER_WORD` (`isalnum`) or `OTHER_MARK`. For ASCII
 //!   text this is the text itself, borrowed;
-//! - `folded`: `lower_keep_length(text)` (textscan.py) for the context automaton: ASCII as
-//!   is, any other character as `OTHER_WORD` or `OTHER_MARK`. Every key is ASCII (tables.rs
-//!   checks), so these bytes never take part in a match and the automaton reports what
-//!   pyahocorasick reports on the lower-cased string. For ASCII text it is the text itself,
-//!   borrowed, its letters in either case: every user of `folded` ignores the case of ASCII
-//!   letters (the context automaton is built ASCII-case-insensitive);
+//! - `folded`: `lower_keep_length(text)` (textscan.py) where context phrases are checked
+//!   (words.rs) and word windows counted: ASCII as is, any other character as `OTHER_WORD`
+//!   or `OTHER_MARK`. Every key and phrase is ASCII (words.rs checks), so these bytes never
+//!   take part in a match. For ASCII text it is the text itself, borrowed, its letters in
+//!   either case: every user of `folded` ignores the case of ASCII letters (phrases are
+//!   matched on `spaced`, only their separators on `folded`);
 //! - `spaced`: `spaced(lowered)`: every character that is not `isalnum` becomes a space
 //!   (that is what its Latin-1 table, its typographic replacements and its `[\W_]` fallback
 //!   each do), padded with one space at each end.
@@ -79,29 +79,19 @@ fn fold(c: char) -> u8 {
     }
 }
 
-/// `spaced`'s byte for a byte of `folded`.
-fn space(b: u8) -> u8 {
-    if is_word_byte(b) {
-        b
-    } else {
-        b' '
-    }
-}
-
-/// Code points between two recorded byte offsets (`FieldText::checkpoints`).
-const CHECKPOINT: usize = 64;
-
-/// `spaced`'s byte for an ASCII byte: lower-cased when a letter or digit, else a space.
-const SPACED_ASCII: [u8; 128] = {
-    let mut table = [b' '; 128];
+/// `spaced`'s byte for a byte of the text (ASCII) or of `folded`: a letter or digit
+/// lower-cased, `OTHER_WORD` kept, anything else a space.
+const SPACED: [u8; 256] = {
+    let mut table = [b' '; 256];
     let mut b = 0;
-    while b < 128 {
+    while b < 256 {
         let c = b as u8;
         if c.is_ascii_alphanumeric() {
             table[b] = c.to_ascii_lowercase();
         }
         b += 1;
     }
+    table[OTHER_WORD as usize] = OTHER_WORD;
     table
 };
 
@@ -109,8 +99,9 @@ pub struct FieldText<'a, 'py> {
     pub title: bool,
     /// The text as UTF-8.
     view: &'a str,
-    /// For text other than ASCII, the byte offset of every `CHECKPOINT`-th code point.
-    checkpoints: Vec<usize>,
+    /// For each character other than ASCII: its code point offset and how many more bytes
+    /// than code points the UTF-8 text has up to and with it.
+    wide: Vec<(usize, usize)>,
     pub marks: Cow<'a, [u8]>,
     pub folded: Cow<'a, [u8]>,
     pub spaced: Vec<u8>,
@@ -124,44 +115,38 @@ pub struct FieldText<'a, 'py> {
 impl<'a, 'py> FieldText<'a, 'py> {
     pub fn new(text: &'a Bound<'py, PyString>, title: bool) -> PyResult<Self> {
         let view: &'a str = text.to_str()?;
-        let mut checkpoints = Vec::new();
-        let (marks, folded, newlines, spaced) = if view.is_ascii() {
-            let bytes = view.as_bytes();
-            let newlines = memchr::memchr_iter(b'\n', bytes).collect();
-            let mut spaced = Vec::with_capacity(bytes.len() + 2);
-            spaced.push(b' ');
-            spaced.extend(bytes.iter().map(|&b| SPACED_ASCII[usize::from(b & 0x7f)]));
-            spaced.push(b' ');
-            (Cow::Borrowed(bytes), Cow::Borrowed(bytes), newlines, spaced)
+        let bytes = view.as_bytes();
+        let mut wide = Vec::new();
+        let (marks, folded) = if view.is_ascii() {
+            (Cow::Borrowed(bytes), Cow::Borrowed(bytes))
         } else {
-            let mut marks = Vec::with_capacity(view.len());
-            let mut folded = Vec::with_capacity(view.len());
-            let mut newlines = Vec::new();
-            for (at, c) in view.char_indices() {
-                if marks.len() % CHECKPOINT == 0 {
-                    checkpoints.push(at);
-                }
-                if c.is_ascii() {
-                    if c == '\n' {
-                        newlines.push(marks.len());
-                    }
-                    marks.push(c as u8);
-                    folded.push((c as u8).to_ascii_lowercase());
-                } else {
-                    marks.push(mark(c));
-                    folded.push(fold(c));
-                }
+            // Runs of ASCII are copied whole; each other character is decoded alone.
+            let mut marks = Vec::with_capacity(bytes.len());
+            let mut folded = Vec::with_capacity(bytes.len());
+            let mut at = 0;
+            while at < bytes.len() {
+                let run =
+                    bytes[at..].iter().position(|&b| !b.is_ascii()).map_or(bytes.len(), |n| at + n);
+                marks.extend_from_slice(&bytes[at..run]);
+                folded.extend(bytes[at..run].iter().map(u8::to_ascii_lowercase));
+                at = run;
+                let Some(c) = view.get(at..).and_then(|rest| rest.chars().next()) else { break };
+                marks.push(mark(c));
+                folded.push(fold(c));
+                at += c.len_utf8();
+                wide.push((marks.len() - 1, at - marks.len()));
             }
-            let mut spaced = Vec::with_capacity(folded.len() + 2);
-            spaced.push(b' ');
-            spaced.extend(folded.iter().map(|&b| space(b)));
-            spaced.push(b' ');
-            (Cow::Owned(marks), Cow::Owned(folded), newlines, spaced)
+            (Cow::Owned(marks), Cow::Owned(folded))
         };
+        let newlines = memchr::memchr_iter(b'\n', &marks).collect();
+        let mut spaced = Vec::with_capacity(folded.len() + 2);
+        spaced.push(b' ');
+        spaced.extend(folded.iter().map(|&b| SPACED[usize::from(b)]));
+        spaced.push(b' ');
         Ok(FieldText {
             title,
             view,
-            checkpoints,
+            wide,
             marks,
             folded,
             spaced,
@@ -184,15 +169,8 @@ impl<'a, 'py> FieldText<'a, 'py> {
         if index >= self.len() {
             return self.view.len();
         }
-        if self.checkpoints.is_empty() {
-            return index; // ASCII
-        }
-        let mut at = self.checkpoints[index / CHECKPOINT];
-        let bytes = self.view.as_bytes();
-        for _ in 0..index % CHECKPOINT {
-            at += utf8_width(bytes[at]);
-        }
-        at
+        let before = self.wide.partition_point(|&(at, _)| at < index);
+        index + before.checked_sub(1).map_or(0, |last| self.wide[last].1)
     }
 
     /// `text[start:end]` as a Rust string slice.
@@ -235,15 +213,5 @@ impl<'a, 'py> FieldText<'a, 'py> {
     /// Python's `text.rstrip().endswith("?")`.
     pub fn ends_with_question(&self) -> bool {
         self.marks.iter().rev().find(|&&b| !is_space(b)) == Some(&b'?')
-    }
-}
-
-/// The UTF-8 width of a character from its first byte.
-fn utf8_width(first: u8) -> usize {
-    match first {
-        0x00..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
     }
 }

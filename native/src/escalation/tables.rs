@@ -2,11 +2,10 @@
 //! already computes (app/domain/escalation/native.py): the trigger keys, the context phrases,
 //! and per rule, per category, per cue the few attributes the checks read.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use super::words::WordKeys;
+use super::words::WordIndex;
 
 /// A padded trigger key (" cut ties "), the indexes of its rules, whether it is a metaphor.
 #[derive(FromPyObject)]
@@ -104,7 +103,6 @@ pub struct TriggerEntry {
 }
 
 pub struct ContextEntry {
-    pub glued: bool,
     pub cues: u32,
     pub near: Vec<usize>,
     pub unless: Vec<usize>,
@@ -131,9 +129,9 @@ pub struct Severity {
 }
 
 pub struct Tables {
-    pub triggers: WordKeys,
+    /// The trigger keys and context phrases, found by one scan (words.rs).
+    pub words: WordIndex,
     pub trigger_entries: Vec<TriggerEntry>,
-    pub context: AhoCorasick,
     pub context_entries: Vec<ContextEntry>,
     pub rules: Vec<Rule>,
     pub categories: Vec<Category>,
@@ -143,25 +141,6 @@ pub struct Tables {
 
 fn invalid(message: String) -> PyErr {
     PyValueError::new_err(message)
-}
-
-/// The context automaton matches bytes: a phrase must be ASCII so that one byte stands for
-/// one code point (the text's other characters become bytes no phrase holds; see field.rs).
-fn automaton(keys: &[&str], what: &str) -> PyResult<AhoCorasick> {
-    for key in keys {
-        if key.is_empty() || !key.is_ascii() {
-            return Err(invalid(format!("{what} {key:?}: must be non-empty ASCII")));
-        }
-    }
-    // A DFA: every byte of a sentence goes through it (overlapping matches, and phrases start
-    // with many different letters, so a prefilter cannot skip far), and a step is one look-up.
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true) // see field.rs: `folded` can hold upper-case ASCII
-        .kind(Some(AhoCorasickKind::DFA))
-        .prefilter(false)
-        .build(keys)
-        .map_err(|e| invalid(format!("{what} automaton: {e}")))
 }
 
 fn check_rules(ids: &[usize], count: usize, what: &str) -> PyResult<()> {
@@ -235,21 +214,24 @@ impl Tables {
         }
         let count = compiled.len();
         let keys: Vec<&str> = triggers.iter().map(|t| t.0.as_str()).collect();
-        let Some(trigger_keys) = WordKeys::new(&keys) else {
-            return Err(invalid("trigger keys must be ASCII words between single spaces".into()));
+        let phrases: Vec<(&str, bool)> = context.iter().map(|c| (c.0.as_str(), c.1)).collect();
+        let Some(words) = WordIndex::new(&keys, &phrases) else {
+            return Err(invalid(
+                "trigger keys must be ASCII words between single spaces, context phrases ASCII \
+                 words with separators"
+                    .into(),
+            ));
         };
         let mut trigger_entries = Vec::with_capacity(triggers.len());
         for TriggerRow(key, rule_ids, metaphor) in &triggers {
             check_rules(rule_ids, count, key)?;
             trigger_entries.push(TriggerEntry { rules: rule_ids.clone(), metaphor: *metaphor });
         }
-        let forms: Vec<&str> = context.iter().map(|c| c.0.as_str()).collect();
-        let context_automaton = automaton(&forms, "context phrase")?;
         let mut context_entries = Vec::with_capacity(context.len());
-        for ContextRow(form, glued, cues, near, unless) in context {
+        for ContextRow(form, _, cues, near, unless) in context {
             check_rules(&near, count, &form)?;
             check_rules(&unless, count, &form)?;
-            context_entries.push(ContextEntry { glued, cues, near, unless });
+            context_entries.push(ContextEntry { cues, near, unless });
         }
         let SeverityRow(
             (hedge_factor, weak_context_factor, background_factor, weak_context_topics),
@@ -262,9 +244,8 @@ impl Tables {
             return Err(invalid("lead_sentences must be at least 1".to_owned()));
         }
         Ok(Tables {
-            triggers: trigger_keys,
+            words,
             trigger_entries,
-            context: context_automaton,
             context_entries,
             rules: compiled,
             categories,

@@ -1,12 +1,29 @@
-//! The trigger scan by words. Trigger keys are words padded with single spaces (" cut ties ")
-//! and the scanned text is `spaced` (field.rs): words between spaces. The reference runs an
-//! Aho-Corasick automaton over the text; a key occurs exactly where its words follow each
-//! other one space apart. So each word of the text is looked up among the words that start
-//! a key, and from those a trie of the keys' next words is walked. A DFA step per byte is a
-//! dependent load into a table larger than the L1 cache; a look-up per word touches an 8 KB
-//! filter and, for a word that may start a key, one small table.
+//! One scan by words finds both the trigger keys and the context phrases of a field.
+//!
+//! Trigger keys are words padded with single spaces (" cut ties ") and the reference runs an
+//! Aho-Corasick automaton over `spaced` (field.rs: every character that is not `isalnum` a
+//! space); a key occurs exactly where its words follow each other one space apart.
+//!
+//! Context phrases ("no plans", "full-scale") are matched by the reference on each lower-cased
+//! sentence, whole words only: `isalnum` must not hold just before (unless the phrase is
+//! glued, "n't") or just after. Their words are the phrase's runs of letters and digits, so
+//! an occurrence is a run of words of `spaced` whose gaps are exactly as long as the
+//! phrase's separators, and whose separators in `folded` are the phrase's (checked there).
+//! Conversely such a run is an occurrence, whole-word by construction. Found once per field,
+//! an occurrence lies in a sentence exactly when the reference finds it in that sentence:
+//! the character before a sentence and the one after it are never `isalnum` (a sentence
+//! starts after spaces or a line break, and ends at its mark or before spaces), so the
+//! whole-word tests give the same answers. Glued phrases are found by their apostrophe.
+//!
+//! The scan: each word of `spaced` is looked up among the words that start a key or phrase
+//! (an 8 KB filter in the L1 cache first: most words start none), and from those a trie of
+//! next words is walked. A DFA step per byte is a dependent load into a table larger than
+//! the L1 cache; this touches little memory per word.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+use super::field::is_word_byte;
 
 /// A word as it is compared: its first eight bytes (zero-padded) and its length; a longer
 /// word's other bytes are compared only when these agree.
@@ -44,159 +61,318 @@ impl Head {
 }
 
 const FILTER_BITS: u32 = 16;
-const NONE: u32 = u32::MAX;
 
-/// A word of a key at some place of the trie: its head, its full bytes (for words longer
-/// than eight bytes), the trie node it leads to.
-struct Step {
+thread_local! {
+    /// The words of a text that pass the filter (start, end), reused from text to text.
+    static CANDIDATES: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+}
+const NONE: u32 = u32::MAX;
+/// The most words a key or phrase may have (the packaged rules have at most five).
+const MAX_WORDS: usize = 12;
+
+/// A word of the keys and phrases.
+struct Word {
     head: Head,
-    word: Box<[u8]>,
-    node: u32,
+    bytes: Box<[u8]>,
 }
 
-impl Step {
+impl Word {
     fn is(&self, head: Head, text: &[u8], start: usize, end: usize) -> bool {
-        self.head == head && (head.length <= 8 || *self.word == text[start..end])
+        self.head == head && (head.length <= 8 || *self.bytes == text[start..end])
     }
 }
 
-struct Node {
-    /// The key that ends at this node, if any.
-    key: Option<usize>,
-    /// The next words of the longer keys, as indexes into `WordKeys::steps`.
-    next: Vec<u32>,
+/// What ends at a trie node.
+enum Output {
+    /// A trigger key (index into the tables' trigger entries).
+    Key(usize),
+    /// A context phrase (index into the tables' context entries) and its separators, in
+    /// order, as they must read in `folded`.
+    Phrase(usize, Vec<Box<[u8]>>),
 }
 
-/// A key found in `spaced`: the offsets of its first and last space (`end` exclusive).
+struct Node {
+    outputs: Vec<Output>,
+    /// (next word, its distance in spaces, node).
+    next: Vec<(u32, usize, u32)>,
+}
+
+/// A trigger key found in `spaced`: the offsets of its first and last space (`end`
+/// exclusive).
 pub struct KeyMatch {
     pub start: usize,
     pub end: usize,
     pub key: usize,
 }
 
-pub struct WordKeys {
-    steps: Vec<Step>,
-    nodes: Vec<Node>,
-    /// The words that start a key: an open-addressing table of indexes into `steps`, by the
-    /// top bits of their hash (NONE: empty).
-    first: Vec<u32>,
-    /// A bit per the top `FILTER_BITS` of the hash of each word that starts a key: most
-    /// words of a text start none, and this 8 KB table (in the L1 cache) tells so.
-    starts: Vec<u64>,
+/// A context phrase found in `folded`: its offsets and its index in the tables.
+#[derive(Clone, Copy)]
+pub struct PhraseMatch {
+    pub start: usize,
+    pub end: usize,
+    pub phrase: usize,
 }
 
-impl WordKeys {
-    /// From keys of the form " w1 w2 ... wn " (n >= 1, single spaces); None when one is not.
-    pub fn new(keys: &[&str]) -> Option<Self> {
-        let mut steps: Vec<Step> = Vec::new();
-        let mut nodes: Vec<Node> = Vec::new();
-        let mut firsts: HashMap<&[u8], u32> = HashMap::new();
-        for (index, key) in keys.iter().enumerate() {
-            let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
-            let mut node: Option<usize> = None;
-            for word in inner.split(' ') {
-                let bytes = word.as_bytes();
-                if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_alphanumeric) {
-                    return None;
-                }
-                let head = Head::of(bytes, 0, bytes.len());
+pub struct WordIndex {
+    words: Vec<Word>,
+    nodes: Vec<Node>,
+    /// The words that start a key or phrase: an open-addressing table of (word, node) by the
+    /// top bits of their hash (word NONE: empty).
+    first: Vec<(u32, u32)>,
+    /// A bit per the top `FILTER_BITS` of the hash of each word that starts a key or phrase.
+    starts: Vec<u64>,
+    /// Glued phrases ("n't": no word boundary on the left), found by their apostrophe.
+    glued: Vec<(usize, Box<[u8]>)>,
+}
+
+/// A phrase's words and the separators between them.
+type Split<'p> = (Vec<&'p [u8]>, Vec<Box<[u8]>>);
+
+/// A phrase split into its words (runs of ASCII letters and digits) and the separators
+/// between them; None when it does not start and end with a word character.
+fn split(phrase: &str) -> Option<Split<'_>> {
+    let bytes = phrase.as_bytes();
+    let (mut words, mut separators) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at == start {
+            return None; // starts with a separator, or two in a row ended a word early
+        }
+        words.push(&bytes[start..at]);
+        let gap = at;
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at > gap {
+            if at == bytes.len() {
+                return None; // ends with a separator
+            }
+            separators.push(bytes[gap..at].into());
+        }
+    }
+    (!words.is_empty()).then_some((words, separators))
+}
+
+impl WordIndex {
+    /// From the trigger keys (" w1 w2 ... wn ", single spaces) and the context phrases with
+    /// whether each is glued. None when a key or phrase does not have that shape (ASCII
+    /// words with separators, starting and ending with a word; a glued one starting "n'").
+    pub fn new(keys: &[&str], phrases: &[(&str, bool)]) -> Option<Self> {
+        let mut index = WordIndex {
+            words: Vec::new(),
+            nodes: Vec::new(),
+            first: Vec::new(),
+            starts: vec![0u64; (1 << FILTER_BITS) / 64],
+            glued: Vec::new(),
+        };
+        let mut ids: HashMap<Box<[u8]>, u32> = HashMap::new();
+        let mut firsts: HashMap<u32, u32> = HashMap::new();
+        let mut add = |words: &[&[u8]], gaps: &[usize], output: Output, index: &mut WordIndex| {
+            let mut node: Option<u32> = None;
+            for (i, &word) in words.iter().enumerate() {
+                let id = *ids.entry(word.into()).or_insert_with(|| {
+                    let head = Head::of(word, 0, word.len());
+                    index.words.push(Word { head, bytes: word.into() });
+                    index.words.len() as u32 - 1
+                });
                 let existing = match node {
-                    None => firsts.get(bytes).copied(),
-                    Some(n) => nodes[n]
+                    None => firsts.get(&id).copied(),
+                    Some(n) => index.nodes[n as usize]
                         .next
                         .iter()
-                        .copied()
-                        .find(|&s| steps[s as usize].is(head, bytes, 0, bytes.len())),
+                        .find(|&&(w, gap, _)| w == id && gap == gaps[i - 1])
+                        .map(|&(_, _, child)| child),
                 };
-                let step = match existing {
-                    Some(step) => step,
-                    None => {
-                        nodes.push(Node { key: None, next: Vec::new() });
-                        steps.push(Step { head, word: bytes.into(), node: nodes.len() as u32 - 1 });
-                        let step = steps.len() as u32 - 1;
-                        match node {
-                            None => {
-                                firsts.insert(bytes, step);
-                            }
-                            Some(n) => nodes[n].next.push(step),
+                let child = existing.unwrap_or_else(|| {
+                    index.nodes.push(Node { outputs: Vec::new(), next: Vec::new() });
+                    let created = index.nodes.len() as u32 - 1;
+                    match node {
+                        None => {
+                            firsts.insert(id, created);
                         }
-                        step
+                        Some(n) => index.nodes[n as usize].next.push((id, gaps[i - 1], created)),
                     }
-                };
-                node = Some(steps[step as usize].node as usize);
+                    created
+                });
+                node = Some(child);
             }
-            nodes[node?].key = Some(index);
+            if let Some(node) = node {
+                index.nodes[node as usize].outputs.push(output);
+            }
+        };
+        for (key_index, key) in keys.iter().enumerate() {
+            let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
+            let words: Vec<&[u8]> = inner.split(' ').map(str::as_bytes).collect();
+            if words.iter().any(|w| w.is_empty() || !w.iter().all(u8::is_ascii_alphanumeric)) {
+                return None;
+            }
+            if words.len() > MAX_WORDS {
+                return None;
+            }
+            let gaps = vec![1; words.len() - 1];
+            add(&words, &gaps, Output::Key(key_index), &mut index);
+        }
+        for (phrase_index, &(phrase, glued)) in phrases.iter().enumerate() {
+            if !phrase.is_ascii() {
+                return None;
+            }
+            if glued {
+                if !phrase.starts_with("n'")
+                    || !phrase.ends_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    return None;
+                }
+                index.glued.push((phrase_index, phrase.as_bytes().into()));
+                continue;
+            }
+            let (words, separators) = split(phrase)?;
+            if words.len() > MAX_WORDS {
+                return None;
+            }
+            let gaps: Vec<usize> = separators.iter().map(|s| s.len()).collect();
+            add(&words, &gaps, Output::Phrase(phrase_index, separators), &mut index);
         }
         let size = (firsts.len() * 4).next_power_of_two().max(16);
-        let mut first = vec![NONE; size];
-        let mut starts = vec![0u64; (1 << FILTER_BITS) / 64];
-        for &step in firsts.values() {
-            let hash = steps[step as usize].head.hash();
+        index.first = vec![(NONE, NONE); size];
+        for (&word, &node) in &firsts {
+            let hash = index.words[word as usize].head.hash();
             let bit = (hash >> (64 - FILTER_BITS)) as usize;
-            starts[bit / 64] |= 1 << (bit % 64);
+            index.starts[bit / 64] |= 1 << (bit % 64);
             let mut slot = (hash >> 32) as usize & (size - 1);
-            while first[slot] != NONE {
+            while index.first[slot].0 != NONE {
                 slot = (slot + 1) & (size - 1);
             }
-            first[slot] = step;
+            index.first[slot] = (word, node);
         }
-        Some(WordKeys { steps, nodes, first, starts })
+        Some(index)
     }
 
-    /// The step of the key-starting word `text[start..end]`, if it is one.
-    fn first_step(&self, text: &[u8], start: usize, end: usize) -> Option<&Step> {
-        let head = Head::of(text, start, end);
+    /// The trie node of the word `text[start..end]` (whose head is `head`) when it starts a
+    /// key or phrase.
+    fn first_node(&self, text: &[u8], start: usize, end: usize, head: Head) -> Option<u32> {
         let hash = head.hash();
-        let bit = (hash >> (64 - FILTER_BITS)) as usize;
-        if self.starts[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
-        }
         let mask = self.first.len() - 1;
         let mut slot = (hash >> 32) as usize & mask;
         loop {
-            let step = *self.first.get(slot)?;
-            let found = self.steps.get(step as usize)?;
-            if found.is(head, text, start, end) {
-                return Some(found);
+            let (word, node) = *self.first.get(slot)?;
+            // An empty slot (word NONE) ends the probe: `get` finds no such word.
+            if self.words.get(word as usize)?.is(head, text, start, end) {
+                return Some(node);
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    /// Every occurrence of every key in `spaced` (padded with a space at each end).
-    pub fn find(&self, spaced: &[u8]) -> Vec<KeyMatch> {
-        let mut found = Vec::new();
-        for_each_word(spaced, |start, end| {
-            if let Some(step) = self.first_step(spaced, start, end) {
-                self.walk(spaced, start, end, step.node, &mut found);
+    /// Every trigger key in `spaced` (padded with a space at each end) and every context
+    /// phrase in `folded` (one byte less at the start), the phrases sorted by start.
+    pub fn find(&self, spaced: &[u8], folded: &[u8]) -> (Vec<KeyMatch>, Vec<PhraseMatch>) {
+        let mut keys = Vec::new();
+        let mut phrases = Vec::new();
+        // First the words that pass the filter, appended without a branch (a word of news
+        // passes about one time in three: a branch on it would be mispredicted often).
+        CANDIDATES.with_borrow_mut(|candidates| {
+            // A word takes two bytes at least (itself and a space): half the text bounds
+            // them. The buffer is kept between calls: no allocation or zeroing per text.
+            let bound = spaced.len() / 2 + 1;
+            if candidates.len() < bound {
+                candidates.resize(bound, (0, 0));
+            }
+            let mut count = 0;
+            for_each_word(spaced, |start, end| {
+                let bit = (Head::of(spaced, start, end).hash() >> (64 - FILTER_BITS)) as usize;
+                let pass = (self.starts[bit / 64] >> (bit % 64)) & 1;
+                if let Some(slot) = candidates.get_mut(count) {
+                    *slot = (start, end);
+                }
+                count += pass as usize;
+            });
+            for &(start, end) in &candidates[..count.min(bound)] {
+                let head = Head::of(spaced, start, end);
+                if let Some(node) = self.first_node(spaced, start, end, head) {
+                    self.walk(spaced, folded, (start, end), node, &mut keys, &mut phrases);
+                }
             }
         });
-        found
+        if !self.glued.is_empty() {
+            for at in memchr::memchr_iter(b'\'', folded) {
+                for (phrase, form) in &self.glued {
+                    let start = at.wrapping_sub(1);
+                    let end = start.wrapping_add(form.len());
+                    let found = at >= 1
+                        && folded
+                            .get(start..end)
+                            .is_some_and(|part| part.eq_ignore_ascii_case(form))
+                        && folded.get(end).is_none_or(|&b| !is_word_byte(b));
+                    if found {
+                        phrases.push(PhraseMatch { start, end, phrase: *phrase });
+                    }
+                }
+            }
+            phrases.sort_by_key(|m| m.start);
+        }
+        (keys, phrases)
     }
 
-    /// The keys starting with the word `spaced[start..end]`, whose trie node is `node`.
-    fn walk(&self, spaced: &[u8], start: usize, end: usize, node: u32, found: &mut Vec<KeyMatch>) {
+    /// The keys and phrases starting with the word `spaced[first.0..first.1]` (trie `node`).
+    fn walk(
+        &self,
+        spaced: &[u8],
+        folded: &[u8],
+        first: (usize, usize),
+        node: u32,
+        keys: &mut Vec<KeyMatch>,
+        phrases: &mut Vec<PhraseMatch>,
+    ) {
         let mut node = node as usize;
-        let mut last = end; // a space: the text is padded
+        // The words walked so far (start, end in `spaced`); the text is padded, so every
+        // word has a space before and after it.
+        let mut words = [first; MAX_WORDS];
+        let mut count = 1;
         loop {
             let here = &self.nodes[node];
-            if let Some(key) = here.key {
-                found.push(KeyMatch { start: start - 1, end: last + 1, key });
+            let (start, last) = (first.0, words[count - 1].1);
+            for output in &here.outputs {
+                match output {
+                    Output::Key(key) => {
+                        keys.push(KeyMatch { start: start - 1, end: last + 1, key: *key })
+                    }
+                    Output::Phrase(phrase, separators) => {
+                        let separated = separators.iter().enumerate().all(|(i, separator)| {
+                            // Between word i and i+1, in `folded` offsets (one less).
+                            folded.get(words[i].1 - 1..words[i + 1].0 - 1) == Some(&separator[..])
+                        });
+                        if separated {
+                            phrases.push(PhraseMatch {
+                                start: start - 1,
+                                end: last - 1,
+                                phrase: *phrase,
+                            });
+                        }
+                    }
+                }
             }
-            // The next word of the key must follow exactly one space on.
-            let next = last + 1;
-            if here.next.is_empty() || next >= spaced.len() || spaced[next] == b' ' {
+            if here.next.is_empty() || count == words.len() {
+                return;
+            }
+            let next =
+                spaced[last..].iter().position(|&b| b != b' ').map_or(spaced.len(), |p| last + p);
+            if next >= spaced.len() {
                 return;
             }
             let next_end =
                 spaced[next..].iter().position(|&b| b == b' ').map_or(spaced.len(), |p| next + p);
-            let head = Head::of(spaced, next, next_end);
-            let step = here.next.iter().map(|&s| &self.steps[s as usize]);
-            let Some(step) = step.into_iter().find(|s| s.is(head, spaced, next, next_end)) else {
-                return;
-            };
-            node = step.node as usize;
-            last = next_end;
+            let (head, gap) = (Head::of(spaced, next, next_end), next - last);
+            let step = here.next.iter().find(|&&(word, distance, _)| {
+                distance == gap && self.words[word as usize].is(head, spaced, next, next_end)
+            });
+            let Some(&(_, _, child)) = step else { return };
+            node = child as usize;
+            words[count] = (next, next_end);
+            count += 1;
         }
     }
 }
