@@ -3,6 +3,8 @@
 
 PY := .venv/bin/python
 BW := .venv/bin/brinkwatch
+# rustup's cargo, also when ~/.cargo/bin is not on PATH (as in some CI jobs)
+CARGO := $(shell command -v cargo 2>/dev/null || echo $(HOME)/.cargo/bin/cargo)
 
 bootstrap:
 	./scripts/bootstrap.sh
@@ -20,6 +22,9 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	cd native && $(CARGO) fmt --check
+	cd native && CARGO_TARGET_DIR=../build/native/target PYO3_PYTHON=$(CURDIR)/$(PY) \
+		$(CARGO) clippy --release --locked --quiet -- -D warnings
 
 schemas: bootstrap
 	$(BW) schemas
