@@ -45,6 +45,8 @@ def topic_score_key(score: float) -> int: ...
 from collections.abc import Callable  # noqa: E402  (this section's own imports)
 from typing import Any, Literal  # noqa: E402
 
+from schemas import TaggedArticle  # noqa: E402
+
 # rule index, weight, hedged, modified, armed, lead, field, start, end, trigger start,
 # trigger end, phrase, sentence, sentence start, sentence end
 _Hit = tuple[
@@ -63,6 +65,14 @@ _Hit = tuple[
     str,
     int,
     int,
+]
+
+# categories (dicts for AlertCategory), severity, severity level, dyad (source, target)
+_Detection = tuple[
+    list[dict[str, Any]],
+    float,
+    Literal["low", "medium", "high", "critical"],
+    tuple[str, str | None] | None,
 ]
 
 class EscalationCore:
@@ -93,6 +103,7 @@ class EscalationCore:
     def kept(
         self, title: str, body: str, mentions: list[tuple[str, int, str]], year: int
     ) -> list[_Hit]: ...
+    def detect_article(self, article: TaggedArticle) -> _Detection | None: ...
     def detect(
         self,
         title: str,
@@ -101,12 +112,4 @@ class EscalationCore:
         year: int,
         topics: list[str],
         actors: list[str],
-    ) -> (
-        tuple[
-            list[dict[str, Any]],
-            float,
-            Literal["low", "medium", "high", "critical"],
-            tuple[str, str | None] | None,
-        ]
-        | None
-    ): ...
+    ) -> _Detection | None: ...

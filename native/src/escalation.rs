@@ -167,10 +167,58 @@ impl EscalationCore {
         hit_tuples(py, &article)
     }
 
-    /// The detection of an article, or None: (categories as dicts for AlertCategory,
-    /// severity, severity level, dyad as (source, target) or None). `topics` and `actors`
-    /// are the article's topic and actor codes, ranked.
+    /// The detection of a `schemas.TaggedArticle`, or None: (categories as dicts for
+    /// AlertCategory, severity, severity level, dyad as (source, target) or None). The
+    /// article's fields are read here, which costs less than building the lists in Python.
+    fn detect_article<'py>(
+        &self,
+        article: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let py = article.py();
+        let text = |name: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyString>> {
+            Ok(article.getattr(name)?.downcast_into::<PyString>()?)
+        };
+        let (title, body) = (text(intern!(py, "title"))?, text(intern!(py, "body"))?);
+        let mut mentions: Vec<Mention<'py>> = Vec::new();
+        let mut actors: Vec<Bound<'py, PyString>> = Vec::new();
+        for actor in article.getattr(intern!(py, "actors"))?.try_iter()? {
+            let actor = actor?;
+            let code = actor.getattr(intern!(py, "code"))?.downcast_into::<PyString>()?;
+            for mention in actor.getattr(intern!(py, "mentions"))?.try_iter()? {
+                let mention = mention?;
+                let field = mention.getattr(intern!(py, "field"))?.downcast_into::<PyString>()?;
+                let start: usize = mention.getattr(intern!(py, "start"))?.extract()?;
+                mentions.push((field, start, code.clone()));
+            }
+            actors.push(code);
+        }
+        let published = article.getattr(intern!(py, "published_at"))?;
+        let year: i64 = published.getattr(intern!(py, "year"))?.extract()?;
+        let topics = article
+            .getattr(intern!(py, "topics"))?
+            .try_iter()?
+            .map(|topic| Ok(topic?.getattr(intern!(py, "code"))?.downcast_into::<PyString>()?))
+            .collect::<PyResult<Vec<_>>>()?;
+        self.detect(&title, &body, mentions, year, topics, actors)
+    }
+
+    /// `detect_article` on an article's parts: `mentions` as (field, start, actor code),
+    /// `topics` and `actors` its topic and actor codes, ranked.
     fn detect<'py>(
+        &self,
+        title: &Bound<'py, PyString>,
+        body: &Bound<'py, PyString>,
+        mentions: Vec<Mention<'py>>,
+        year: i64,
+        topics: Vec<Bound<'py, PyString>>,
+        actors: Vec<Bound<'py, PyString>>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.detection(title, body, mentions, year, topics, actors)
+    }
+}
+
+impl EscalationCore {
+    fn detection<'py>(
         &self,
         title: &Bound<'py, PyString>,
         body: &Bound<'py, PyString>,
@@ -211,9 +259,7 @@ impl EscalationCore {
         let result = (categories, severity, level, dyad).into_pyobject(py)?;
         Ok(Some(result))
     }
-}
 
-impl EscalationCore {
     fn scan_field(
         &self,
         py: Python<'_>,

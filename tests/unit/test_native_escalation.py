@@ -115,6 +115,9 @@ def assert_same(detector: EscalationDetector, tagged: TaggedArticle) -> bool:
         hits += expected
     kept = core.kept(tagged.title, tagged.body, triples, year)
     assert kept == [_hit_tuple(detector, h) for h in drop_framed(dedupe(hits))]
+    topics, actors = [t.code for t in tagged.topics], [a.code for a in tagged.actors]
+    parts = core.detect(tagged.title, tagged.body, triples, year, topics, actors)
+    assert parts == core.detect_article(tagged)
     expected_detection = detector.detect_reference(tagged)
     detection = detector.detect(tagged)
     assert detection == expected_detection

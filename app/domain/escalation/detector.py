@@ -105,16 +105,7 @@ class EscalationDetector:
         core = self._native
         if core is None:
             return self.detect_reference(article)
-        actors = article.actors
-        result = core.detect(
-            article.title,
-            article.body,
-            [(m.field, m.start, actor.code) for actor in actors for m in actor.mentions],
-            article.published_at.year,
-            [topic.code for topic in article.topics],
-            [actor.code for actor in actors],
-        )
-        return detection_of(result, self._label)
+        return detection_of(core.detect_article(article), self._label)
 
     def detect_reference(self, article: TaggedArticle) -> Detection | None:
         """``detect`` in pure Python: the reference the native core is checked against."""

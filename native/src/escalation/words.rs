@@ -62,25 +62,20 @@ impl Head {
 
 const FILTER_BITS: u32 = 16;
 
+/// The words of a text (start, end in `spaced`) and the indexes of those that pass the
+/// filter, kept from text to text: no allocation or zeroing per text.
+#[derive(Default)]
+struct Scratch {
+    words: Vec<(usize, usize)>,
+    candidates: Vec<usize>,
+}
+
 thread_local! {
-    /// The words of a text that pass the filter (start, end), reused from text to text.
-    static CANDIDATES: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 const NONE: u32 = u32::MAX;
 /// The most words a key or phrase may have (the packaged rules have at most five).
 const MAX_WORDS: usize = 12;
-
-/// A word of the keys and phrases.
-struct Word {
-    head: Head,
-    bytes: Box<[u8]>,
-}
-
-impl Word {
-    fn is(&self, head: Head, text: &[u8], start: usize, end: usize) -> bool {
-        self.head == head && (head.length <= 8 || *self.bytes == text[start..end])
-    }
-}
 
 /// What ends at a trie node.
 enum Output {
@@ -91,10 +86,33 @@ enum Output {
     Phrase(usize, Vec<Box<[u8]>>),
 }
 
+/// A word of a key or phrase where the scan compares it: its head, inline, and its index
+/// among the words (for the bytes past the head of a longer word).
+#[derive(Clone, Copy)]
+struct Slot {
+    head: u64,
+    length: u32,
+    word: u32,
+    node: u32,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot { head: 0, length: 0, word: NONE, node: NONE };
+
+    fn is(&self, words: &[Box<[u8]>], head: Head, text: &[u8], start: usize, end: usize) -> bool {
+        self.head == head.bytes
+            && self.length as usize == head.length
+            && (head.length <= 8
+                || words.get(self.word as usize).is_some_and(|w| **w == text[start..end]))
+    }
+}
+
+/// A trie node, its outputs and next words as ranges of the flat arrays (the scan touches
+/// a few cache lines per word, not a heap block per node).
+#[derive(Clone, Copy)]
 struct Node {
-    outputs: Vec<Output>,
-    /// (next word, its distance in spaces, node).
-    next: Vec<(u32, usize, u32)>,
+    outputs: (u32, u32),
+    next: (u32, u32),
 }
 
 /// A trigger key found in `spaced`: the offsets of its first and last space (`end`
@@ -114,11 +132,15 @@ pub struct PhraseMatch {
 }
 
 pub struct WordIndex {
-    words: Vec<Word>,
+    /// Every word of the keys and phrases.
+    words: Vec<Box<[u8]>>,
     nodes: Vec<Node>,
-    /// The words that start a key or phrase: an open-addressing table of (word, node) by the
-    /// top bits of their hash (word NONE: empty).
-    first: Vec<(u32, u32)>,
+    outputs: Vec<Output>,
+    /// Each node's next words (`Slot::node` their node), with their distance in spaces.
+    edges: Vec<(Slot, usize)>,
+    /// The words that start a key or phrase: an open-addressing table by the top bits of
+    /// their hash (node NONE: empty).
+    first: Vec<Slot>,
     /// A bit per the top `FILTER_BITS` of the hash of each word that starts a key or phrase.
     starts: Vec<u64>,
     /// Glued phrases ("n't": no word boundary on the left), found by their apostrophe.
@@ -157,53 +179,73 @@ fn split(phrase: &str) -> Option<Split<'_>> {
     (!words.is_empty()).then_some((words, separators))
 }
 
+/// A next word in the trie as it is built: word, distance in spaces, node.
+type NextWord = (u32, usize, u32);
+
+/// The trie as it is built, before it is laid out flat: per node its outputs and next
+/// words.
+#[derive(Default)]
+struct Trie {
+    words: Vec<Box<[u8]>>,
+    ids: HashMap<Box<[u8]>, u32>,
+    nodes: Vec<(Vec<Output>, Vec<NextWord>)>,
+    /// First word -> node.
+    firsts: HashMap<u32, u32>,
+}
+
+impl Trie {
+    fn add(&mut self, words: &[&[u8]], gaps: &[usize], output: Output) {
+        let mut node: Option<u32> = None;
+        for (i, &word) in words.iter().enumerate() {
+            let id = match self.ids.get(word) {
+                Some(&id) => id,
+                None => {
+                    self.words.push(word.into());
+                    let id = self.words.len() as u32 - 1;
+                    self.ids.insert(word.into(), id);
+                    id
+                }
+            };
+            let existing = match node {
+                None => self.firsts.get(&id).copied(),
+                Some(n) => self.nodes[n as usize]
+                    .1
+                    .iter()
+                    .find(|&&(w, gap, _)| w == id && gap == gaps[i - 1])
+                    .map(|&(_, _, child)| child),
+            };
+            let child = existing.unwrap_or_else(|| {
+                self.nodes.push((Vec::new(), Vec::new()));
+                let created = self.nodes.len() as u32 - 1;
+                match node {
+                    None => {
+                        self.firsts.insert(id, created);
+                    }
+                    Some(n) => self.nodes[n as usize].1.push((id, gaps[i - 1], created)),
+                }
+                created
+            });
+            node = Some(child);
+        }
+        if let Some(node) = node {
+            self.nodes[node as usize].0.push(output);
+        }
+    }
+
+    fn slot(&self, word: u32, node: u32) -> Option<Slot> {
+        let bytes = self.words.get(word as usize)?;
+        let head = Head::of(bytes, 0, bytes.len());
+        Some(Slot { head: head.bytes, length: u32::try_from(head.length).ok()?, word, node })
+    }
+}
+
 impl WordIndex {
     /// From the trigger keys (" w1 w2 ... wn ", single spaces) and the context phrases with
     /// whether each is glued. None when a key or phrase does not have that shape (ASCII
     /// words with separators, starting and ending with a word; a glued one starting "n'").
     pub fn new(keys: &[&str], phrases: &[(&str, bool)]) -> Option<Self> {
-        let mut index = WordIndex {
-            words: Vec::new(),
-            nodes: Vec::new(),
-            first: Vec::new(),
-            starts: vec![0u64; (1 << FILTER_BITS) / 64],
-            glued: Vec::new(),
-        };
-        let mut ids: HashMap<Box<[u8]>, u32> = HashMap::new();
-        let mut firsts: HashMap<u32, u32> = HashMap::new();
-        let mut add = |words: &[&[u8]], gaps: &[usize], output: Output, index: &mut WordIndex| {
-            let mut node: Option<u32> = None;
-            for (i, &word) in words.iter().enumerate() {
-                let id = *ids.entry(word.into()).or_insert_with(|| {
-                    let head = Head::of(word, 0, word.len());
-                    index.words.push(Word { head, bytes: word.into() });
-                    index.words.len() as u32 - 1
-                });
-                let existing = match node {
-                    None => firsts.get(&id).copied(),
-                    Some(n) => index.nodes[n as usize]
-                        .next
-                        .iter()
-                        .find(|&&(w, gap, _)| w == id && gap == gaps[i - 1])
-                        .map(|&(_, _, child)| child),
-                };
-                let child = existing.unwrap_or_else(|| {
-                    index.nodes.push(Node { outputs: Vec::new(), next: Vec::new() });
-                    let created = index.nodes.len() as u32 - 1;
-                    match node {
-                        None => {
-                            firsts.insert(id, created);
-                        }
-                        Some(n) => index.nodes[n as usize].next.push((id, gaps[i - 1], created)),
-                    }
-                    created
-                });
-                node = Some(child);
-            }
-            if let Some(node) = node {
-                index.nodes[node as usize].outputs.push(output);
-            }
-        };
+        let mut trie = Trie::default();
+        let mut glued = Vec::new();
         for (key_index, key) in keys.iter().enumerate() {
             let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
             let words: Vec<&[u8]> = inner.split(' ').map(str::as_bytes).collect();
@@ -213,20 +255,19 @@ impl WordIndex {
             if words.len() > MAX_WORDS {
                 return None;
             }
-            let gaps = vec![1; words.len() - 1];
-            add(&words, &gaps, Output::Key(key_index), &mut index);
+            trie.add(&words, &vec![1; words.len() - 1], Output::Key(key_index));
         }
-        for (phrase_index, &(phrase, glued)) in phrases.iter().enumerate() {
+        for (phrase_index, &(phrase, is_glued)) in phrases.iter().enumerate() {
             if !phrase.is_ascii() {
                 return None;
             }
-            if glued {
+            if is_glued {
                 if !phrase.starts_with("n'")
                     || !phrase.ends_with(|c: char| c.is_ascii_alphanumeric())
                 {
                     return None;
                 }
-                index.glued.push((phrase_index, phrase.as_bytes().into()));
+                glued.push((phrase_index, phrase.as_bytes().into()));
                 continue;
             }
             let (words, separators) = split(phrase)?;
@@ -234,21 +275,37 @@ impl WordIndex {
                 return None;
             }
             let gaps: Vec<usize> = separators.iter().map(|s| s.len()).collect();
-            add(&words, &gaps, Output::Phrase(phrase_index, separators), &mut index);
+            trie.add(&words, &gaps, Output::Phrase(phrase_index, separators));
         }
-        let size = (firsts.len() * 4).next_power_of_two().max(16);
-        index.first = vec![(NONE, NONE); size];
-        for (&word, &node) in &firsts {
-            let hash = index.words[word as usize].head.hash();
-            let bit = (hash >> (64 - FILTER_BITS)) as usize;
-            index.starts[bit / 64] |= 1 << (bit % 64);
-            let mut slot = (hash >> 32) as usize & (size - 1);
-            while index.first[slot].0 != NONE {
-                slot = (slot + 1) & (size - 1);
+        // Laid out flat: nodes, their outputs and next words in contiguous ranges.
+        let (mut nodes, mut outputs, mut edges) = (Vec::new(), Vec::new(), Vec::new());
+        for (node_outputs, next) in std::mem::take(&mut trie.nodes) {
+            let first_output = u32::try_from(outputs.len()).ok()?;
+            let first_edge = u32::try_from(edges.len()).ok()?;
+            outputs.extend(node_outputs);
+            for (word, gap, child) in next {
+                edges.push((trie.slot(word, child)?, gap));
             }
-            index.first[slot] = (word, node);
+            nodes.push(Node {
+                outputs: (first_output, u32::try_from(outputs.len()).ok()?),
+                next: (first_edge, u32::try_from(edges.len()).ok()?),
+            });
         }
-        Some(index)
+        let size = (trie.firsts.len() * 4).next_power_of_two().max(16);
+        let mut first = vec![Slot::EMPTY; size];
+        let mut starts = vec![0u64; (1 << FILTER_BITS) / 64];
+        for (&word, &node) in &trie.firsts {
+            let slot = trie.slot(word, node)?;
+            let hash = Head { bytes: slot.head, length: slot.length as usize }.hash();
+            let bit = (hash >> (64 - FILTER_BITS)) as usize;
+            starts[bit / 64] |= 1 << (bit % 64);
+            let mut at = (hash >> 32) as usize & (size - 1);
+            while first[at].node != NONE {
+                at = (at + 1) & (size - 1);
+            }
+            first[at] = slot;
+        }
+        Some(WordIndex { words: trie.words, nodes, outputs, edges, first, starts, glued })
     }
 
     /// The trie node of the word `text[start..end]` (whose head is `head`) when it starts a
@@ -256,14 +313,16 @@ impl WordIndex {
     fn first_node(&self, text: &[u8], start: usize, end: usize, head: Head) -> Option<u32> {
         let hash = head.hash();
         let mask = self.first.len() - 1;
-        let mut slot = (hash >> 32) as usize & mask;
+        let mut at = (hash >> 32) as usize & mask;
         loop {
-            let (word, node) = *self.first.get(slot)?;
-            // An empty slot (word NONE) ends the probe: `get` finds no such word.
-            if self.words.get(word as usize)?.is(head, text, start, end) {
-                return Some(node);
+            let slot = self.first.get(at)?;
+            if slot.node == NONE {
+                return None;
             }
-            slot = (slot + 1) & mask;
+            if slot.is(&self.words, head, text, start, end) {
+                return Some(slot.node);
+            }
+            at = (at + 1) & mask;
         }
     }
 
@@ -272,28 +331,35 @@ impl WordIndex {
     pub fn find(&self, spaced: &[u8], folded: &[u8]) -> (Vec<KeyMatch>, Vec<PhraseMatch>) {
         let mut keys = Vec::new();
         let mut phrases = Vec::new();
-        // First the words that pass the filter, appended without a branch (a word of news
-        // passes about one time in three: a branch on it would be mispredicted often).
-        CANDIDATES.with_borrow_mut(|candidates| {
+        SCRATCH.with_borrow_mut(|Scratch { words, candidates }| {
             // A word takes two bytes at least (itself and a space): half the text bounds
-            // them. The buffer is kept between calls: no allocation or zeroing per text.
+            // them.
             let bound = spaced.len() / 2 + 1;
-            if candidates.len() < bound {
-                candidates.resize(bound, (0, 0));
+            if words.len() < bound {
+                words.resize(bound, (0, 0));
+                candidates.resize(bound, 0);
             }
-            let mut count = 0;
+            // Every word, and those that pass the filter appended without a branch (a word of
+            // news passes about one time in three: a branch would be mispredicted often).
+            let (mut count, mut passed) = (0, 0);
             for_each_word(spaced, |start, end| {
                 let bit = (Head::of(spaced, start, end).hash() >> (64 - FILTER_BITS)) as usize;
                 let pass = (self.starts[bit / 64] >> (bit % 64)) & 1;
-                if let Some(slot) = candidates.get_mut(count) {
-                    *slot = (start, end);
+                if let (Some(word), Some(candidate)) =
+                    (words.get_mut(count), candidates.get_mut(passed))
+                {
+                    *word = (start, end);
+                    *candidate = count;
                 }
-                count += pass as usize;
+                count += 1;
+                passed += pass as usize;
             });
-            for &(start, end) in &candidates[..count.min(bound)] {
+            let words = &words[..count.min(bound)];
+            for &index in &candidates[..passed.min(bound)] {
+                let (start, end) = words[index];
                 let head = Head::of(spaced, start, end);
                 if let Some(node) = self.first_node(spaced, start, end, head) {
-                    self.walk(spaced, folded, (start, end), node, &mut keys, &mut phrases);
+                    self.walk(spaced, folded, &words[index..], node, &mut keys, &mut phrases);
                 }
             }
         });
@@ -317,25 +383,24 @@ impl WordIndex {
         (keys, phrases)
     }
 
-    /// The keys and phrases starting with the word `spaced[first.0..first.1]` (trie `node`).
+    /// The keys and phrases starting with the first of `words` (the text's words from there
+    /// on, start and end in `spaced`), whose trie node is `node`.
     fn walk(
         &self,
         spaced: &[u8],
         folded: &[u8],
-        first: (usize, usize),
+        words: &[(usize, usize)],
         node: u32,
         keys: &mut Vec<KeyMatch>,
         phrases: &mut Vec<PhraseMatch>,
     ) {
         let mut node = node as usize;
-        // The words walked so far (start, end in `spaced`); the text is padded, so every
-        // word has a space before and after it.
-        let mut words = [first; MAX_WORDS];
-        let mut count = 1;
+        let mut count = 1; // words walked; the text is padded, so each has spaces around it
         loop {
-            let here = &self.nodes[node];
-            let (start, last) = (first.0, words[count - 1].1);
-            for output in &here.outputs {
+            let Some(here) = self.nodes.get(node) else { return };
+            let (start, last) = (words[0].0, words[count - 1].1);
+            let outputs = self.outputs.get(here.outputs.0 as usize..here.outputs.1 as usize);
+            for output in outputs.unwrap_or_default() {
                 match output {
                     Output::Key(key) => {
                         keys.push(KeyMatch { start: start - 1, end: last + 1, key: *key })
@@ -355,23 +420,15 @@ impl WordIndex {
                     }
                 }
             }
-            if here.next.is_empty() || count == words.len() {
-                return;
-            }
-            let next =
-                spaced[last..].iter().position(|&b| b != b' ').map_or(spaced.len(), |p| last + p);
-            if next >= spaced.len() {
-                return;
-            }
-            let next_end =
-                spaced[next..].iter().position(|&b| b == b' ').map_or(spaced.len(), |p| next + p);
+            let next_words = self.edges.get(here.next.0 as usize..here.next.1 as usize);
+            let Some(next_words) = next_words.filter(|n| !n.is_empty()) else { return };
+            let Some(&(next, next_end)) = words.get(count) else { return };
             let (head, gap) = (Head::of(spaced, next, next_end), next - last);
-            let step = here.next.iter().find(|&&(word, distance, _)| {
-                distance == gap && self.words[word as usize].is(head, spaced, next, next_end)
+            let step = next_words.iter().find(|(slot, distance)| {
+                *distance == gap && slot.is(&self.words, head, spaced, next, next_end)
             });
-            let Some(&(_, _, child)) = step else { return };
-            node = child as usize;
-            words[count] = (next, next_end);
+            let Some((slot, _)) = step else { return };
+            node = slot.node as usize;
             count += 1;
         }
     }
