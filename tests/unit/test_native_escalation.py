@@ -191,7 +191,8 @@ FIXTURES: list[tuple[str, str]] = [
     (
         "ΣΥΓΚΡΟΥΣΕΙΣ ΣΤΗΝ ΑΘΗΝΑ",
         "Police clashed with protesters in Athens (ΑΘΗΝΑ ΣΟΦΟΣ). The \u212aelvin riot left 3 "
-        "dead. \u0130stanbul saw a bomb attack; İSTANBUL police arrested suspects.",
+        "dead. \u0130stanbul saw a bomb attack; İSTANBUL police arrested suspects. Gunmen "
+        "\u212aILLED two guards; they didn\u2019t \u212aNOW.",
     ),
     (
         "",
@@ -235,6 +236,8 @@ FIXTURES: list[tuple[str, str]] = [
         "A suicide bomber blew himself up at a checkpoint, killing 12 soldiers.",
     ),
     ("Sues", "Planned Parenthood sued the group. Shady Tissue Videos – Daily Beast"),
+    ("Market shooting", "Gunmen killed 10 people at a market on Monday, police said."),
+    ("", "Gunmen killed 9 people at a market on Monday \u2014 police said."),
     ("Attack!", "attack"),
     ("", "Attack. Attack! Attack? “Attack.” (Attack.) [Attack.] 'Attack.' A. B. C. attack."),
     (
@@ -327,6 +330,37 @@ def test_generated_articles_match_the_reference(
     assert detections > 500
 
 
+def test_random_text_scans_match_the_reference(detector: EscalationDetector) -> None:
+    # Raw text (no validation) of trigger and cue words among marks, quotes, odd spaces,
+    # line breaks and letters that lower-case oddly; mentions anywhere, past the end too.
+    core = detector._native
+    assert core is not None
+    rng = random.Random(4)
+    marks = [
+        *"abc XYZ.!?\n\t'\"-_0123456789,;:()[]",
+        "\u2019", "\u201c", "\u201d", "\u2018", "\u00a0", "\u2026", "\u0130", "\u212a",
+        "\u03a3", "\u00e9", "\U0001f600", "\x85", "\u2028", "\x1c", "\r",
+    ]  # fmt: skip
+    words = [
+        "attack", "attacked", "troops", "killed", "12", "2014", "in", "not", "n't", "didn't",
+        "war", "the", "Mr.", "U.S.", "cut ties", "no plans", "rejected", "claims", "said",
+        "must", "China", "Iran", "freed", "years ago", "may", "full-scale", "all",
+    ]  # fmt: skip
+    for _ in range(3000):
+        text = " ".join(
+            rng.choice(words)
+            if rng.random() < 0.5
+            else "".join(rng.choice(marks) for _ in range(rng.randint(1, 4)))
+            for _ in range(rng.randint(0, 60))
+        )
+        starts = sorted(rng.randint(0, len(text) + 5) for _ in range(rng.randint(0, 5)))
+        mentions = MentionIndex([("body", start, "CHN") for start in starts])
+        year = rng.choice([2014, 2016])
+        expected = _reference_hits(detector, "body", text, mentions, year)
+        got = core.scan(text, False, starts, year)
+        assert got == [_hit_tuple(detector, h) for h in expected], text
+
+
 def test_every_code_point_around_triggers_and_cues(detector: EscalationDetector) -> None:
     # Each character next to a trigger, a context word, a sentence end and a year: whether it
     # is a word character, a space or a quote decides matches, windows, cuts and snippets.
@@ -340,7 +374,7 @@ def test_every_code_point_around_triggers_and_cues(detector: EscalationDetector)
         block = chars[first : first + 400]
         text = "".join(
             f"Troops{c}attacked the town{c}. {c}Rebels didn{c}t attack{c}in 2014{c}and "
-            f"killed 12{c}people{c}? Mr{c}. Lee attack{c}ed{c}"
+            f"killed 12{c}people{c}? Mr{c}. Lee attack{c}ed{c} Gunmen {c}illed{c}"
             for c in block
         )
         expected = _reference_hits(detector, "body", text, mentions, 2016)
