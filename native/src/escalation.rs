@@ -22,6 +22,7 @@ mod scoring;
 mod selection;
 mod sentences;
 mod tables;
+mod wordcut;
 mod words;
 
 use std::borrow::Cow;

@@ -15,52 +15,23 @@
 //! starts after spaces or a line break, and ends at its mark or before spaces), so the
 //! whole-word tests give the same answers. Glued phrases are found by their apostrophe.
 //!
-//! The scan: each word of `spaced` is looked up among the words that start a key or phrase
-//! (an 8 KB filter in the L1 cache first: most words start none), and from those a trie of
-//! next words is walked. A DFA step per byte is a dependent load into a table larger than
-//! the L1 cache; this touches little memory per word.
+//! The scan: each key or phrase is anchored on its longest word (longer words are rarer:
+//! "on strike" waits for "strike", not for every "on"). Each word of `spaced` is looked up
+//! among the anchors (an 8 KB filter in the L1 cache first: most words anchor nothing), and
+//! the words around an anchor are compared with the entries anchored there. A DFA step per
+//! byte is a dependent load into a table larger than the L1 cache; this touches little
+//! memory per word.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::field::is_word_byte;
-
-/// A word as it is compared: its first eight bytes (zero-padded) and its length; a longer
-/// word's other bytes are compared only when these agree.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Head {
-    bytes: u64,
-    length: usize,
-}
-
-impl Head {
-    fn of(text: &[u8], start: usize, end: usize) -> Self {
-        let length = end - start;
-        let bytes = match text.get(start..start + 8) {
-            Some(eight) => {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(eight);
-                let all = u64::from_le_bytes(word);
-                if length >= 8 {
-                    all
-                } else {
-                    all & ((1u64 << (8 * length)) - 1)
-                }
-            }
-            None => {
-                text[start..end].iter().take(8).rev().fold(0, |acc, &b| acc << 8 | u64::from(b))
-            }
-        };
-        Head { bytes, length }
-    }
-
-    /// A multiplicative hash; its top bits index the filter and the table.
-    fn hash(self) -> u64 {
-        (self.bytes ^ (self.length as u64).rotate_right(8)).wrapping_mul(0x9e_37_79_b9_7f_4a_7c_15)
-    }
-}
+use super::wordcut::{for_each_word, Head};
 
 const FILTER_BITS: u32 = 16;
+const NONE: u32 = u32::MAX;
+/// The most words a key or phrase may have (the packaged rules have at most five).
+const MAX_WORDS: usize = 12;
 
 /// The words of a text (start, end in `spaced`) and the indexes of those that pass the
 /// filter, kept from text to text: no allocation or zeroing per text.
@@ -73,11 +44,8 @@ struct Scratch {
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
-const NONE: u32 = u32::MAX;
-/// The most words a key or phrase may have (the packaged rules have at most five).
-const MAX_WORDS: usize = 12;
 
-/// What ends at a trie node.
+/// What an entry is.
 enum Output {
     /// A trigger key (index into the tables' trigger entries).
     Key(usize),
@@ -86,19 +54,16 @@ enum Output {
     Phrase(usize, Vec<Box<[u8]>>),
 }
 
-/// A word of a key or phrase where the scan compares it: its head, inline, and its index
-/// among the words (for the bytes past the head of a longer word).
+/// A word of a key or phrase as the scan compares it: its head, and its index among the
+/// words (for the bytes past the head of a longer word).
 #[derive(Clone, Copy)]
-struct Slot {
+struct WordRef {
     head: u64,
     length: u32,
     word: u32,
-    node: u32,
 }
 
-impl Slot {
-    const EMPTY: Slot = Slot { head: 0, length: 0, word: NONE, node: NONE };
-
+impl WordRef {
     fn is(&self, words: &[Box<[u8]>], head: Head, text: &[u8], start: usize, end: usize) -> bool {
         self.head == head.bytes
             && self.length as usize == head.length
@@ -107,13 +72,17 @@ impl Slot {
     }
 }
 
-/// A trie node, its outputs and next words as ranges of the flat arrays (the scan touches
-/// a few cache lines per word, not a heap block per node).
-#[derive(Clone, Copy)]
-struct Node {
-    outputs: (u32, u32),
-    next: (u32, u32),
+/// A key or phrase: its words and the gaps (in spaces) between them as ranges of the flat
+/// arrays, the index of its anchor word, what it is.
+struct Entry {
+    words: (u32, u32),
+    gaps: u32,
+    anchor: u32,
+    output: Output,
 }
+
+/// An entry as it is read: its words, the gaps between them, what it is.
+type Parts<'k> = (Vec<&'k [u8]>, Vec<usize>, Output);
 
 /// A trigger key found in `spaced`: the offsets of its first and last space (`end`
 /// exclusive).
@@ -134,14 +103,14 @@ pub struct PhraseMatch {
 pub struct WordIndex {
     /// Every word of the keys and phrases.
     words: Vec<Box<[u8]>>,
-    nodes: Vec<Node>,
-    outputs: Vec<Output>,
-    /// Each node's next words (`Slot::node` their node), with their distance in spaces.
-    edges: Vec<(Slot, usize)>,
-    /// The words that start a key or phrase: an open-addressing table by the top bits of
-    /// their hash (node NONE: empty).
-    first: Vec<Slot>,
-    /// A bit per the top `FILTER_BITS` of the hash of each word that starts a key or phrase.
+    /// The entries, grouped by anchor word.
+    entries: Vec<Entry>,
+    entry_words: Vec<WordRef>,
+    entry_gaps: Vec<usize>,
+    /// The anchor words: an open-addressing table by the top bits of their hash, of the
+    /// word and the range of its entries (an empty slot has an empty range).
+    anchors: Vec<(WordRef, u32, u32)>,
+    /// A bit per the top `FILTER_BITS` of the hash of each anchor word.
     starts: Vec<u64>,
     /// Glued phrases ("n't": no word boundary on the left), found by their apostrophe.
     glued: Vec<(usize, Box<[u8]>)>,
@@ -179,72 +148,13 @@ fn split(phrase: &str) -> Option<Split<'_>> {
     (!words.is_empty()).then_some((words, separators))
 }
 
-/// A next word in the trie as it is built: word, distance in spaces, node.
-type NextWord = (u32, usize, u32);
-
-/// The trie as it is built, before it is laid out flat: per node its outputs and next
-/// words.
-#[derive(Default)]
-struct Trie {
-    words: Vec<Box<[u8]>>,
-    ids: HashMap<Box<[u8]>, u32>,
-    nodes: Vec<(Vec<Output>, Vec<NextWord>)>,
-    /// First word -> node.
-    firsts: HashMap<u32, u32>,
-}
-
-impl Trie {
-    fn add(&mut self, words: &[&[u8]], gaps: &[usize], output: Output) {
-        let mut node: Option<u32> = None;
-        for (i, &word) in words.iter().enumerate() {
-            let id = match self.ids.get(word) {
-                Some(&id) => id,
-                None => {
-                    self.words.push(word.into());
-                    let id = self.words.len() as u32 - 1;
-                    self.ids.insert(word.into(), id);
-                    id
-                }
-            };
-            let existing = match node {
-                None => self.firsts.get(&id).copied(),
-                Some(n) => self.nodes[n as usize]
-                    .1
-                    .iter()
-                    .find(|&&(w, gap, _)| w == id && gap == gaps[i - 1])
-                    .map(|&(_, _, child)| child),
-            };
-            let child = existing.unwrap_or_else(|| {
-                self.nodes.push((Vec::new(), Vec::new()));
-                let created = self.nodes.len() as u32 - 1;
-                match node {
-                    None => {
-                        self.firsts.insert(id, created);
-                    }
-                    Some(n) => self.nodes[n as usize].1.push((id, gaps[i - 1], created)),
-                }
-                created
-            });
-            node = Some(child);
-        }
-        if let Some(node) = node {
-            self.nodes[node as usize].0.push(output);
-        }
-    }
-
-    fn slot(&self, word: u32, node: u32) -> Option<Slot> {
-        let bytes = self.words.get(word as usize)?;
-        let head = Head::of(bytes, 0, bytes.len());
-        Some(Slot { head: head.bytes, length: u32::try_from(head.length).ok()?, word, node })
-    }
-}
-
 impl WordIndex {
     /// From the trigger keys (" w1 w2 ... wn ", single spaces) and the context phrases with
     /// whether each is glued. None when a key or phrase does not have that shape (ASCII
     /// words with separators, starting and ending with a word; a glued one starting "n'").
     pub fn new(keys: &[&str], phrases: &[(&str, bool)]) -> Option<Self> {
-        let mut trie = Trie::default();
+        // Every entry, then laid out grouped by anchor word.
+        let mut found: Vec<Parts<'_>> = Vec::new();
         let mut glued = Vec::new();
         for (key_index, key) in keys.iter().enumerate() {
             let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
@@ -252,10 +162,8 @@ impl WordIndex {
             if words.iter().any(|w| w.is_empty() || !w.iter().all(u8::is_ascii_alphanumeric)) {
                 return None;
             }
-            if words.len() > MAX_WORDS {
-                return None;
-            }
-            trie.add(&words, &vec![1; words.len() - 1], Output::Key(key_index));
+            let gaps = vec![1; words.len() - 1];
+            found.push((words, gaps, Output::Key(key_index)));
         }
         for (phrase_index, &(phrase, is_glued)) in phrases.iter().enumerate() {
             if !phrase.is_ascii() {
@@ -271,56 +179,92 @@ impl WordIndex {
                 continue;
             }
             let (words, separators) = split(phrase)?;
-            if words.len() > MAX_WORDS {
+            let gaps: Vec<usize> = separators.iter().map(|s| s.len()).collect();
+            found.push((words, gaps, Output::Phrase(phrase_index, separators)));
+        }
+        let mut words: Vec<Box<[u8]>> = Vec::new();
+        let mut ids: HashMap<Box<[u8]>, u32> = HashMap::new();
+        let mut word_ref = |bytes: &[u8], words: &mut Vec<Box<[u8]>>| -> Option<WordRef> {
+            let id = match ids.get(bytes) {
+                Some(&id) => id,
+                None => {
+                    words.push(bytes.into());
+                    let id = u32::try_from(words.len() - 1).ok()?;
+                    ids.insert(bytes.into(), id);
+                    id
+                }
+            };
+            let head = Head::of(bytes, 0, bytes.len());
+            Some(WordRef { head: head.bytes, length: u32::try_from(head.length).ok()?, word: id })
+        };
+        // Anchored on the first of the longest words; grouped by anchor.
+        let mut by_anchor: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        let mut anchors_of = Vec::with_capacity(found.len());
+        for (index, (entry_words, _, _)) in found.iter().enumerate() {
+            if entry_words.is_empty() || entry_words.len() > MAX_WORDS {
                 return None;
             }
-            let gaps: Vec<usize> = separators.iter().map(|s| s.len()).collect();
-            trie.add(&words, &gaps, Output::Phrase(phrase_index, separators));
+            let longest = entry_words.iter().map(|w| w.len()).max()?;
+            let anchor = entry_words.iter().position(|w| w.len() == longest)?;
+            anchors_of.push(anchor);
+            by_anchor.entry(entry_words[anchor].to_vec()).or_default().push(index);
         }
-        // Laid out flat: nodes, their outputs and next words in contiguous ranges.
-        let (mut nodes, mut outputs, mut edges) = (Vec::new(), Vec::new(), Vec::new());
-        for (node_outputs, next) in std::mem::take(&mut trie.nodes) {
-            let first_output = u32::try_from(outputs.len()).ok()?;
-            let first_edge = u32::try_from(edges.len()).ok()?;
-            outputs.extend(node_outputs);
-            for (word, gap, child) in next {
-                edges.push((trie.slot(word, child)?, gap));
+        let mut slots: Vec<(Vec<u8>, u32, u32)> = Vec::new();
+        let mut order: Vec<usize> = Vec::with_capacity(found.len());
+        let mut groups: Vec<_> = by_anchor.into_iter().collect();
+        groups.sort(); // a stable layout from run to run
+        for (anchor, members) in groups {
+            let first = u32::try_from(order.len()).ok()?;
+            order.extend(members);
+            slots.push((anchor, first, u32::try_from(order.len()).ok()?));
+        }
+        let mut taken: Vec<Option<Parts<'_>>> = found.into_iter().map(Some).collect();
+        let (mut entries, mut entry_words, mut entry_gaps) = (Vec::new(), Vec::new(), Vec::new());
+        for index in order {
+            let (entry, gaps, output) = taken.get_mut(index)?.take()?;
+            let first_word = u32::try_from(entry_words.len()).ok()?;
+            for word in &entry {
+                entry_words.push(word_ref(word, &mut words)?);
             }
-            nodes.push(Node {
-                outputs: (first_output, u32::try_from(outputs.len()).ok()?),
-                next: (first_edge, u32::try_from(edges.len()).ok()?),
+            let first_gap = u32::try_from(entry_gaps.len()).ok()?;
+            entry_gaps.extend(gaps);
+            entries.push(Entry {
+                words: (first_word, u32::try_from(entry_words.len()).ok()?),
+                gaps: first_gap,
+                anchor: u32::try_from(anchors_of[index]).ok()?,
+                output,
             });
         }
-        let size = (trie.firsts.len() * 4).next_power_of_two().max(16);
-        let mut first = vec![Slot::EMPTY; size];
+        let size = (slots.len() * 4).next_power_of_two().max(16);
+        let empty = (WordRef { head: 0, length: 0, word: NONE }, 0, 0);
+        let mut anchors = vec![empty; size];
         let mut starts = vec![0u64; (1 << FILTER_BITS) / 64];
-        for (&word, &node) in &trie.firsts {
-            let slot = trie.slot(word, node)?;
-            let hash = Head { bytes: slot.head, length: slot.length as usize }.hash();
+        for (anchor, first, last) in slots {
+            let reference = word_ref(&anchor, &mut words)?;
+            let hash = Head { bytes: reference.head, length: reference.length as usize }.hash();
             let bit = (hash >> (64 - FILTER_BITS)) as usize;
             starts[bit / 64] |= 1 << (bit % 64);
             let mut at = (hash >> 32) as usize & (size - 1);
-            while first[at].node != NONE {
+            while anchors[at].0.word != NONE {
                 at = (at + 1) & (size - 1);
             }
-            first[at] = slot;
+            anchors[at] = (reference, first, last);
         }
-        Some(WordIndex { words: trie.words, nodes, outputs, edges, first, starts, glued })
+        Some(WordIndex { words, entries, entry_words, entry_gaps, anchors, starts, glued })
     }
 
-    /// The trie node of the word `text[start..end]` (whose head is `head`) when it starts a
-    /// key or phrase.
-    fn first_node(&self, text: &[u8], start: usize, end: usize, head: Head) -> Option<u32> {
+    /// The entries anchored on the word `text[start..end]` (whose head is `head`).
+    fn anchored(&self, text: &[u8], start: usize, end: usize, head: Head) -> &[Entry] {
         let hash = head.hash();
-        let mask = self.first.len() - 1;
+        let mask = self.anchors.len() - 1;
         let mut at = (hash >> 32) as usize & mask;
         loop {
-            let slot = self.first.get(at)?;
-            if slot.node == NONE {
-                return None;
+            let Some(&(reference, first, last)) = self.anchors.get(at) else { return &[] };
+            if reference.word == NONE {
+                return &[];
             }
-            if slot.is(&self.words, head, text, start, end) {
-                return Some(slot.node);
+            if reference.is(&self.words, head, text, start, end) {
+                return self.entries.get(first as usize..last as usize).unwrap_or_default();
             }
             at = (at + 1) & mask;
         }
@@ -339,8 +283,8 @@ impl WordIndex {
                 words.resize(bound, (0, 0));
                 candidates.resize(bound, 0);
             }
-            // Every word, and those that pass the filter appended without a branch (a word of
-            // news passes about one time in three: a branch would be mispredicted often).
+            // Every word, and those that pass the filter appended without a branch (a branch
+            // on a filter that passes words often would be mispredicted often).
             let (mut count, mut passed) = (0, 0);
             for_each_word(spaced, |start, end| {
                 let bit = (Head::of(spaced, start, end).hash() >> (64 - FILTER_BITS)) as usize;
@@ -358,8 +302,8 @@ impl WordIndex {
             for &index in &candidates[..passed.min(bound)] {
                 let (start, end) = words[index];
                 let head = Head::of(spaced, start, end);
-                if let Some(node) = self.first_node(spaced, start, end, head) {
-                    self.walk(spaced, folded, &words[index..], node, &mut keys, &mut phrases);
+                for entry in self.anchored(spaced, start, end, head) {
+                    self.check(spaced, folded, words, index, entry, &mut keys, &mut phrases);
                 }
             }
         });
@@ -380,114 +324,52 @@ impl WordIndex {
             }
             phrases.sort_by_key(|m| m.start);
         }
+        phrases.sort_by_key(|m| m.start);
         (keys, phrases)
     }
 
-    /// The keys and phrases starting with the first of `words` (the text's words from there
-    /// on, start and end in `spaced`), whose trie node is `node`.
-    fn walk(
+    /// Whether `entry` occurs with its anchor at the text's word `index` (`words`: the
+    /// text's words); records it if so.
+    #[allow(clippy::too_many_arguments)] // the scan's state, passed down
+    fn check(
         &self,
         spaced: &[u8],
         folded: &[u8],
         words: &[(usize, usize)],
-        node: u32,
+        index: usize,
+        entry: &Entry,
         keys: &mut Vec<KeyMatch>,
         phrases: &mut Vec<PhraseMatch>,
     ) {
-        let mut node = node as usize;
-        let mut count = 1; // words walked; the text is padded, so each has spaces around it
-        loop {
-            let Some(here) = self.nodes.get(node) else { return };
-            let (start, last) = (words[0].0, words[count - 1].1);
-            let outputs = self.outputs.get(here.outputs.0 as usize..here.outputs.1 as usize);
-            for output in outputs.unwrap_or_default() {
-                match output {
-                    Output::Key(key) => {
-                        keys.push(KeyMatch { start: start - 1, end: last + 1, key: *key })
-                    }
-                    Output::Phrase(phrase, separators) => {
-                        let separated = separators.iter().enumerate().all(|(i, separator)| {
-                            // Between word i and i+1, in `folded` offsets (one less).
-                            folded.get(words[i].1 - 1..words[i + 1].0 - 1) == Some(&separator[..])
-                        });
-                        if separated {
-                            phrases.push(PhraseMatch {
-                                start: start - 1,
-                                end: last - 1,
-                                phrase: *phrase,
-                            });
-                        }
-                    }
+        let Some(own) = self.entry_words.get(entry.words.0 as usize..entry.words.1 as usize) else {
+            return;
+        };
+        let anchor = entry.anchor as usize;
+        let Some(first) = index.checked_sub(anchor) else { return };
+        let Some(text) = words.get(first..first + own.len()) else { return };
+        let gaps = self.entry_gaps.get(entry.gaps as usize..).unwrap_or_default();
+        for (k, (reference, &(start, end))) in own.iter().zip(text).enumerate() {
+            if k > 0 && gaps.get(k - 1) != Some(&(start - text[k - 1].1)) {
+                return;
+            }
+            if k != anchor
+                && !reference.is(&self.words, Head::of(spaced, start, end), spaced, start, end)
+            {
+                return;
+            }
+        }
+        let (start, last) = (text[0].0, text[text.len() - 1].1);
+        match &entry.output {
+            Output::Key(key) => keys.push(KeyMatch { start: start - 1, end: last + 1, key: *key }),
+            Output::Phrase(phrase, separators) => {
+                // Between word i and i+1, in `folded` offsets (one less).
+                let separated = separators.iter().enumerate().all(|(i, separator)| {
+                    folded.get(text[i].1 - 1..text[i + 1].0 - 1) == Some(&separator[..])
+                });
+                if separated {
+                    phrases.push(PhraseMatch { start: start - 1, end: last - 1, phrase: *phrase });
                 }
             }
-            let next_words = self.edges.get(here.next.0 as usize..here.next.1 as usize);
-            let Some(next_words) = next_words.filter(|n| !n.is_empty()) else { return };
-            let Some(&(next, next_end)) = words.get(count) else { return };
-            let (head, gap) = (Head::of(spaced, next, next_end), next - last);
-            let step = next_words.iter().find(|(slot, distance)| {
-                *distance == gap && slot.is(&self.words, head, spaced, next, next_end)
-            });
-            let Some((slot, _)) = step else { return };
-            node = slot.node as usize;
-            count += 1;
-        }
-    }
-}
-
-/// The spaces of eight bytes as the low eight bits of a mask (SWAR: a zero-byte test on the
-/// bytes xor 0x20, exact, then the bytes' top bits gathered by one multiply).
-fn space_bits(eight: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = eight ^ 0x2020_2020_2020_2020;
-    let zero = !((x & LOW7).wrapping_add(LOW7) | x | LOW7); // 0x80 where a byte was a space
-    ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
-
-/// The spaces of up to 64 bytes as a bit mask (bit i: byte i is a space; past the end too).
-fn space_mask(block: &[u8]) -> u64 {
-    let mut mask = 0u64;
-    for (i, eight) in block.chunks(8).enumerate() {
-        let mut word = [b' '; 8];
-        word[..eight.len()].copy_from_slice(eight);
-        mask |= space_bits(u64::from_le_bytes(word)) << (8 * i);
-    }
-    if block.len() < 64 {
-        mask |= u64::MAX << block.len();
-    }
-    mask
-}
-
-/// Calls `visit(start, end)` for every word (maximal run of bytes other than a space) of
-/// `text`, in order. Spaces are found 64 bytes at a time as a bit mask whose bits give the
-/// words' starts and ends: no branch per byte, so word lengths do not upset the branch
-/// predictor.
-fn for_each_word(text: &[u8], mut visit: impl FnMut(usize, usize)) {
-    let n = text.len();
-    let masks: Vec<u64> = text.chunks(64).map(space_mask).collect();
-    let mut carry = 1u64; // before the text: a space
-    for (index, &spaces) in masks.iter().enumerate() {
-        let mut starts = !spaces & (spaces << 1 | carry);
-        carry = spaces >> 63;
-        while starts != 0 {
-            let bit = starts.trailing_zeros();
-            starts &= starts - 1;
-            let start = index * 64 + bit as usize;
-            let after = spaces >> bit; // bit 0 is the word's first byte, not a space
-            let end = if after != 0 {
-                start + after.trailing_zeros() as usize
-            } else {
-                // The word runs into the next blocks.
-                let mut end = (index + 1) * 64;
-                for &later in &masks[index + 1..] {
-                    if later != 0 {
-                        end += later.trailing_zeros() as usize;
-                        break;
-                    }
-                    end += 64;
-                }
-                end
-            };
-            visit(start, end.min(n));
         }
     }
 }
