@@ -1,0 +1,111 @@
+"""Draw the article sample for the article-level labels (docs/labelling.md).
+
+Strata, so that the labels are not the detector's opinion:
+- ``uniform``: articles drawn uniformly from the whole stream (estimates stream-wide shares);
+- ``kw-<level>``: articles with at least two conflict words (a plain word list, independent of
+  the rules) by the detector's level at sampling time (high+, medium, none/low): the last
+  stratum holds the escalations the detector misses;
+- ``nokw-<level>``: articles without conflict words that the detector alerts on anyway (the
+  likely false alarms).
+
+Writes ``--out`` (one ``{"id", "stratum", "batch"}`` per line) and, with ``--batches DIR``, one
+file of ids per labelling batch, which is all a labeller sees. Run with the repository's venv:
+``python scripts/sample_for_labelling.py --out tests/data/article_sample.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.domain.pipeline import Pipeline
+from app.settings import Settings
+
+STREAM = Path(__file__).resolve().parents[2] / "shared/data/articles/news_stream_2016H1.jsonl"
+SEED = 2016
+QUOTAS = {
+    "uniform": 220,
+    "kw-high": 110,
+    "kw-medium": 110,
+    "kw-none": 110,
+    "nokw-high": 60,
+    "nokw-medium": 50,
+}
+BATCHES = 3
+_CONFLICT_WORDS = re.compile(
+    r"\b(?:war|wars|military|troops|soldiers|army|missiles?|rockets?|nuclear|attacks?|"
+    r"strikes?|airstrikes?|bomb\w*|killed|clash\w*|sanctions?|militants?|rebels?|insurgents?|"
+    r"fighters|ceasefire|truce|threat\w*|warn\w*|border|navy|warships?|drills?|"
+    r"terror\w*|shelling|artillery|invasion|hostages?|detained|expel\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def stratum_of(pipeline: Pipeline, row: dict[str, str]) -> str | None:
+    """The row's stratum outside the uniform draw, or None when it belongs to none."""
+    text = f"{row['title']}\n{row['text'] or ''}"
+    keyword = len(_CONFLICT_WORDS.findall(text)) >= 2
+    payload = json.dumps(
+        {
+            "url": row["url"],
+            "title": row["title"],
+            "body": row["text"],
+            "published_at": row["date"],
+            "source": row["feed"],
+        }
+    ).encode()
+    analysis = pipeline.analyze(payload, datetime(2016, 12, 31, tzinfo=UTC))
+    detection = analysis.detection
+    level = detection.severity_level if detection is not None else "none"
+    band = {"critical": "high", "high": "high", "medium": "medium"}.get(level, "none")
+    if keyword:
+        return f"kw-{band}"
+    return None if band == "none" else f"nokw-{band}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stream", type=Path, default=STREAM)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--batches", type=Path, default=None)
+    args = parser.parse_args()
+
+    rows = [json.loads(line) for line in args.stream.open(encoding="utf-8") if line.strip()]
+    rng = random.Random(SEED)
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    chosen: dict[int, str] = {index: "uniform" for index in order[: QUOTAS["uniform"]]}
+
+    pipeline = Pipeline.from_settings(Settings())
+    pools: dict[str, list[int]] = {name: [] for name in QUOTAS if name != "uniform"}
+    for index in order[QUOTAS["uniform"] :]:
+        stratum = stratum_of(pipeline, rows[index])
+        if stratum is not None:
+            pools[stratum].append(index)
+    for name, pool in pools.items():
+        for index in pool[: QUOTAS[name]]:
+            chosen[index] = name
+        print(f"{name}: {min(len(pool), QUOTAS[name])} of {len(pool)}")
+
+    sample = list(chosen.items())
+    rng.shuffle(sample)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as out:
+        for position, (index, stratum) in enumerate(sample):
+            record = {"id": rows[index]["id"], "stratum": stratum, "batch": position % BATCHES + 1}
+            out.write(json.dumps(record) + "\n")
+    if args.batches is not None:
+        args.batches.mkdir(parents=True, exist_ok=True)
+        for batch in range(1, BATCHES + 1):
+            ids = [rows[i]["id"] for pos, (i, _) in enumerate(sample) if pos % BATCHES + 1 == batch]
+            (args.batches / f"batch_{batch}.txt").write_text("\n".join(ids) + "\n")
+    print(f"{len(sample)} articles:", dict(Counter(stratum for _, stratum in sample)))
+
+
+if __name__ == "__main__":
+    main()
