@@ -79,7 +79,7 @@ def main() -> None:
     rng = random.Random(SEED)
     order = list(range(len(rows)))
     rng.shuffle(order)
-    chosen: dict[int, str] = {index: "uniform" for index in order[: QUOTAS["uniform"]]}
+    chosen: dict[int, str] = dict.fromkeys(order[: QUOTAS["uniform"]], "uniform")
 
     pipeline = Pipeline.from_settings(Settings())
     pools: dict[str, list[int]] = {name: [] for name in QUOTAS if name != "uniform"}
