@@ -6,7 +6,10 @@ Strata, so that the labels are not the detector's opinion:
   the rules) by the detector's level at sampling time (high+, medium, none/low): the last
   stratum holds the escalations the detector misses;
 - ``nokw-<level>``: articles without conflict words that the detector alerts on anyway (the
-  likely false alarms).
+  likely false alarms);
+- ``world-<level>``: a second round (batch 4), drawn after the first had too few conflict-related
+  articles: articles with at least three conflict words that name a country other than the
+  United States, again by the detector's level (high+, medium, none/low).
 
 Writes ``--out`` (one ``{"id", "stratum", "batch"}`` per line) and, with ``--batches DIR``, one
 file of ids per labelling batch, which is all a labeller sees. Run with the repository's venv:
@@ -37,6 +40,7 @@ QUOTAS = {
     "nokw-medium": 50,
 }
 BATCHES = 3
+WORLD_QUOTAS = {"world-high": 110, "world-medium": 110, "world-none": 100}
 _CONFLICT_WORDS = re.compile(
     r"\b(?:war|wars|military|troops|soldiers|army|missiles?|rockets?|nuclear|attacks?|"
     r"strikes?|airstrikes?|bomb\w*|killed|clash\w*|sanctions?|militants?|rebels?|insurgents?|"
@@ -46,10 +50,11 @@ _CONFLICT_WORDS = re.compile(
 )
 
 
-def stratum_of(pipeline: Pipeline, row: dict[str, str]) -> str | None:
-    """The row's stratum outside the uniform draw, or None when it belongs to none."""
+def strata_of(pipeline: Pipeline, row: dict[str, str]) -> tuple[str | None, str | None]:
+    """The row's first-round stratum outside the uniform draw, and its second-round stratum;
+    None where it belongs to none."""
     text = f"{row['title']}\n{row['text'] or ''}"
-    keyword = len(_CONFLICT_WORDS.findall(text)) >= 2
+    words = len(_CONFLICT_WORDS.findall(text))
     payload = json.dumps(
         {
             "url": row["url"],
@@ -63,9 +68,13 @@ def stratum_of(pipeline: Pipeline, row: dict[str, str]) -> str | None:
     detection = analysis.detection
     level = detection.severity_level if detection is not None else "none"
     band = {"critical": "high", "high": "high", "medium": "medium"}.get(level, "none")
-    if keyword:
-        return f"kw-{band}"
-    return None if band == "none" else f"nokw-{band}"
+    foreign = analysis.tagged is not None and any(
+        actor.code != "USA" for actor in analysis.tagged.actors
+    )
+    world = f"world-{band}" if words >= 3 and foreign else None
+    if words >= 2:
+        return f"kw-{band}", world
+    return (None if band == "none" else f"nokw-{band}"), world
 
 
 def main() -> None:
@@ -83,10 +92,13 @@ def main() -> None:
 
     pipeline = Pipeline.from_settings(Settings())
     pools: dict[str, list[int]] = {name: [] for name in QUOTAS if name != "uniform"}
+    world: dict[str, list[int]] = {name: [] for name in WORLD_QUOTAS}
     for index in order[QUOTAS["uniform"] :]:
-        stratum = stratum_of(pipeline, rows[index])
-        if stratum is not None:
-            pools[stratum].append(index)
+        first, second = strata_of(pipeline, rows[index])
+        if first is not None:
+            pools[first].append(index)
+        if second is not None:
+            world[second].append(index)
     for name, pool in pools.items():
         for index in pool[: QUOTAS[name]]:
             chosen[index] = name
@@ -94,15 +106,24 @@ def main() -> None:
 
     sample = list(chosen.items())
     rng.shuffle(sample)
+    batch_of = {index: position % BATCHES + 1 for position, (index, _) in enumerate(sample)}
+    second_round: list[tuple[int, str]] = []
+    for name, pool in world.items():
+        fresh = [index for index in pool if index not in chosen]
+        second_round += [(index, name) for index in fresh[: WORLD_QUOTAS[name]]]
+        print(f"{name}: {min(len(fresh), WORLD_QUOTAS[name])} of {len(fresh)}")
+    rng.shuffle(second_round)
+    batch_of.update({index: BATCHES + 1 for index, _ in second_round})
+    sample += second_round
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
-        for position, (index, stratum) in enumerate(sample):
-            record = {"id": rows[index]["id"], "stratum": stratum, "batch": position % BATCHES + 1}
+        for index, stratum in sample:
+            record = {"id": rows[index]["id"], "stratum": stratum, "batch": batch_of[index]}
             out.write(json.dumps(record) + "\n")
     if args.batches is not None:
         args.batches.mkdir(parents=True, exist_ok=True)
-        for batch in range(1, BATCHES + 1):
-            ids = [rows[i]["id"] for pos, (i, _) in enumerate(sample) if pos % BATCHES + 1 == batch]
+        for batch in range(1, BATCHES + 2):
+            ids = [rows[i]["id"] for i, _ in sample if batch_of[i] == batch]
             (args.batches / f"batch_{batch}.txt").write_text("\n".join(ids) + "\n")
     print(f"{len(sample)} articles:", dict(Counter(stratum for _, stratum in sample)))
 
