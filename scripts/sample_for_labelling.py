@@ -9,7 +9,9 @@ Strata, so that the labels are not the detector's opinion:
   likely false alarms);
 - ``world-<level>``: a second round (batch 4), drawn after the first had too few conflict-related
   articles: articles with at least three conflict words that name a country other than the
-  United States, again by the detector's level (high+, medium, none/low).
+  United States, again by the detector's level (high+, medium, none/low);
+- a third round (batches 5 and 6), drawn because the labels of the first two held 219
+  conflict-related articles, fewer than the 250 wanted: more of the same world strata.
 
 Writes ``--out`` (one ``{"id", "stratum", "batch"}`` per line) and, with ``--batches DIR``, one
 file of ids per labelling batch, which is all a labeller sees. Run with the repository's venv:
@@ -41,6 +43,7 @@ QUOTAS = {
 }
 BATCHES = 3
 WORLD_QUOTAS = {"world-high": 110, "world-medium": 110, "world-none": 100}
+THIRD_QUOTAS = {"world-high": 90, "world-medium": 60}
 _CONFLICT_WORDS = re.compile(
     r"\b(?:war|wars|military|troops|soldiers|army|missiles?|rockets?|nuclear|attacks?|"
     r"strikes?|airstrikes?|bomb\w*|killed|clash\w*|sanctions?|militants?|rebels?|insurgents?|"
@@ -115,6 +118,17 @@ def main() -> None:
     rng.shuffle(second_round)
     batch_of.update({index: BATCHES + 1 for index, _ in second_round})
     sample += second_round
+    taken = {index for index, _ in sample}
+    third_round: list[tuple[int, str]] = []
+    for name, quota in THIRD_QUOTAS.items():
+        fresh = [index for index in world[name] if index not in taken]
+        third_round += [(index, name) for index in fresh[:quota]]
+        print(f"third round {name}: {min(len(fresh), quota)} of {len(fresh)}")
+    rng.shuffle(third_round)
+    batch_of.update(
+        {index: BATCHES + 2 + position % 2 for position, (index, _) in enumerate(third_round)}
+    )
+    sample += third_round
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
         for index, stratum in sample:
@@ -122,7 +136,7 @@ def main() -> None:
             out.write(json.dumps(record) + "\n")
     if args.batches is not None:
         args.batches.mkdir(parents=True, exist_ok=True)
-        for batch in range(1, BATCHES + 2):
+        for batch in range(1, BATCHES + 4):
             ids = [rows[i]["id"] for i, _ in sample if batch_of[i] == batch]
             (args.batches / f"batch_{batch}.txt").write_text("\n".join(ids) + "\n")
     print(f"{len(sample)} articles:", dict(Counter(stratum for _, stratum in sample)))
