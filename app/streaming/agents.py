@@ -63,7 +63,7 @@ def _stage_agent(
     return agent
 
 
-def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline, settings: Settings) -> Any:
+def _fused_agent(app: Any, topics: Any, pipeline: Pipeline, settings: Settings) -> Any:
     tally = BatchTally()
 
     @app.agent(topics.raw, name="process_articles", concurrency=1)
@@ -74,6 +74,10 @@ def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline, settings: Sett
             await topics.publish_batch(processed)
             tally.add(processed)
             ack_events(stream, batch)
+            if app.result_listeners:
+                results = [result for _, results in processed for result in results]
+                for listener in app.result_listeners:
+                    listener(results, time.time())
 
     return agent
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import uuid
 from asyncio import Future
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -28,7 +29,7 @@ from app.settings import Settings
 from app.streaming.fastpath import FastPathConsumer
 from app.streaming.publishing import BatchPublisher, Processed
 from app.streaming.quiet_monitor import QuietMonitor
-from app.streaming.records import Refusal, SourceRecord
+from app.streaming.records import Refusal, SourceRecord, StageResult
 from app.streaming.stages import publish_failed
 from app.streaming.topic_admin import ensure_topics
 from schemas import Stage
@@ -180,6 +181,10 @@ class BrinkwatchApp(faust.App):
         self.brinkwatch_settings = settings
         self.pipeline_topics: PipelineTopics | None = None
         self.refused_outputs = RefusedOutputs()
+        # Names this process in the records it publishes (publishing.ORIGIN_HEADER).
+        self.origin = uuid.uuid4().hex.encode()
+        # Told about every batch the fused agent published (the in-worker dashboard).
+        self.result_listeners: list[Callable[[list[StageResult], float], None]] = []
 
     async def on_first_start(self) -> None:
         await super().on_first_start()
@@ -295,6 +300,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
                 "dlq": names.dlq,
             },
             app.refused_outputs.add,
+            app.origin,
         ),
     )
     app.pipeline_topics = topics

@@ -33,6 +33,11 @@ from schemas import Stage
 
 log = logging.getLogger(__name__)
 
+# Every record this publisher writes names the process that wrote it, so that process's own
+# dashboard feed, which gets the same results in-process, can skip them when it reads the
+# topics (app.web.feed) without parsing them.
+ORIGIN_HEADER = "brinkwatch-origin"
+
 # Kafka's murmur2 seed (org.apache.kafka.common.utils.Utils.murmur2, aiokafka.partitioner).
 KAFKA_MURMUR2_SEED = 0x9747B28C
 
@@ -52,6 +57,11 @@ class _OpenBatch:
     keys: list[bytes] = field(default_factory=list)
 
 
+def _append(batch: _OpenBatch, key: bytes, value: bytes, headers: list[Any]) -> bool:
+    appended = batch.builder.append(key=key, value=value, timestamp=None, headers=headers)
+    return appended is not None
+
+
 class BatchPublisher:
     """Publishes the outputs of processed inputs, a producer batch per topic partition.
 
@@ -59,10 +69,13 @@ class BatchPublisher:
     refused; dead letters (topic ``dlq``) are logged and counted instead.
     """
 
-    def __init__(self, app: Any, topics: dict[OutputTopic, str], on_refused: Any) -> None:
+    def __init__(
+        self, app: Any, topics: dict[OutputTopic, str], on_refused: Any, origin: bytes
+    ) -> None:
         self.app = app
         self.topics = topics
         self.on_refused = on_refused
+        self.headers = [(ORIGIN_HEADER, origin)]
 
     async def publish(self, processed: Sequence[Processed]) -> None:
         """Put every output of ``processed`` in the producer, in order per partition."""
@@ -80,11 +93,11 @@ class BatchPublisher:
                     batch = open_batches.get(where)
                     if batch is None:
                         batch = open_batches[where] = _OpenBatch(producer.create_batch())
-                    if batch.builder.append(key=out.key, value=out.value, timestamp=None) is None:
+                    if not _append(batch, out.key, out.value, self.headers):
                         # Full: hand it over and start the next (the first record always fits).
                         await self._send(producer, where, batch)
                         batch = open_batches[where] = _OpenBatch(producer.create_batch())
-                        batch.builder.append(key=out.key, value=out.value, timestamp=None)
+                        _append(batch, out.key, out.value, self.headers)
                     batch.inputs.append((record, result.stage))
                     batch.keys.append(out.key)
         for where, batch in open_batches.items():
