@@ -53,8 +53,14 @@ def outputs_for(
     kind, index = template_of(seq, len(shapes["article"]))
     records = []
     for topic, key_size, value_size in shapes[kind][index]:
-        # valid and tagged are keyed by article id, alerts by a uuid, dead letters by position
-        key = position.encode() if topic == "dlq" else cid.ljust(key_size, b"-")[:key_size]
+        # Keyed as the worker keys them: valid and tagged by article id (the correlation id),
+        # alerts by a uuid (the id padded to its length), dead letters by source position.
+        if topic == "dlq":
+            key = position.encode()
+        elif topic == "alerts":
+            key = cid.ljust(key_size, b"-")
+        else:
+            key = cid
         records.append((topic, key, stand_in(cid, raw, value_size)))
     return records
 
