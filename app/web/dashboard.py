@@ -78,7 +78,8 @@ class Dashboard:
         self.activity.add(alert)
         if self.alerts.add(alert):
             self.latency.add(alert)
-            self.broadcaster.publish("alert", self.alerts.get(alert.alert_id))
+            if self.broadcaster.subscribers:  # its JSON form is only made for a reader
+                self.broadcaster.publish("alert", self.alerts.get(alert.alert_id))
 
     def on_dead_letter(self, value: bytes, timestamp: float) -> None:
         """Take one DLQ message (``timestamp``: its Kafka timestamp, epoch seconds)."""
