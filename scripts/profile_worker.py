@@ -127,7 +127,7 @@ async def _run(args: argparse.Namespace) -> Path:
         with launched("worker", WORKER_ARGS, env, workdir, WORKER_READY, port) as worker:
             await wait_ready([worker])
             await asyncio.sleep(args.warmup)
-            started, handled = time.monotonic(), _validated(port)
+            started, handled, cpu = time.monotonic(), _validated(port), worker.cpu_seconds()
             if not args.profile:
                 await asyncio.sleep(args.seconds)
             else:
@@ -152,9 +152,11 @@ async def _run(args: argparse.Namespace) -> Path:
                     capture_output=True,
                 )
             elapsed = time.monotonic() - started
-            rate = (_validated(port) - handled) / elapsed
+            done = _validated(port) - handled
+            cpu_ms = (worker.cpu_seconds() - cpu) / max(done, 1) * 1000
             print(
-                f"{rate:,.0f} articles/s over {elapsed:.0f} s (pid {worker.popen.pid}, "
+                f"{done / elapsed:,.0f} articles/s, {cpu_ms:.3f} ms CPU per article, over "
+                f"{elapsed:.0f} s (pid {worker.popen.pid}, "
                 f"{corpus.source}, load average {os.getloadavg()[0]:.1f})",
                 file=sys.stderr,
             )
