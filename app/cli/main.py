@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from app.cli.bench import bench_command
+from app.cli.eval_articles import articles_command
 from app.cli.eval_escalation import escalation_command
 from app.cli.eval_topics import topics_command
 from app.settings import Settings, get_settings
@@ -252,6 +253,7 @@ def export_schemas(check: bool) -> None:
 
 evaluate.add_command(topics_command)
 evaluate.add_command(escalation_command)
+evaluate.add_command(articles_command)
 main.add_command(bench_command)
 
 if __name__ == "__main__":

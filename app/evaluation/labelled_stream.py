@@ -1,0 +1,55 @@
+"""Join the committed labels (ids and label fields only, tests/data/) with the articles of the
+2016 stream in ../shared/data at run time, into the input format of the eval commands. The
+article text never enters the repository."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from app.evaluation.jsonl import EvalInputError, read_records
+
+STREAM_PATH = Path("data") / "articles" / "news_stream_2016H1.jsonl"
+
+
+def stream_articles(stream: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
+    """The stream's rows whose id is in ``wanted``, as raw articles (``url``, ``title``,
+    ``body``, ``published_at``, ``source``, ``id``)."""
+    found: dict[str, dict[str, Any]] = {}
+    with stream.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            if row["id"] in wanted:
+                found[row["id"]] = {
+                    "id": row["id"],
+                    "url": row["url"],
+                    "title": row["title"],
+                    "body": row["text"],
+                    "published_at": row["date"],
+                    "source": row["feed"],
+                }
+    return found
+
+
+def labelled_articles(labels: Path, stream: Path) -> Iterator[dict[str, Any]]:
+    """One eval record per label line: the stream article plus ``label``, ``dyad``,
+    ``source_alt``, ``target_alt``.
+
+    Raises:
+        EvalInputError: a labelled id is not in the stream.
+    """
+    records = [record for _, record in read_records(labels)]
+    articles = stream_articles(stream, {record["id"] for record in records})
+    for record in records:
+        article = articles.get(record["id"])
+        if article is None:
+            raise EvalInputError(f"{labels}: id {record['id']!r} is not in {stream}")
+        yield {
+            **article,
+            "label": record["level"],
+            "dyad": record.get("dyad"),
+            "source_alt": record.get("source_alt") or [],
+            "target_alt": record.get("target_alt") or [],
+        }
