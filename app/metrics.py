@@ -51,6 +51,14 @@ PUBLISH_FAILURES = Counter(
     "from the logged source position.",
     ["topic"],
 )
+# Read from the consumer at scrape time (no per-message cost): how many fetched messages went
+# to the streams inline, and how many under faust's wait_first (app.streaming.fastpath).
+CONSUMER_DELIVERIES = Gauge(
+    "brinkwatch_consumer_deliveries",
+    "Messages the worker's consumer handed to its streams since start, by path: inline (the "
+    "hand-over could not block) or guarded (faust's wait_first, as during a rebalance).",
+    ["path"],
+)
 # Set by the dashboard feed from the group's committed offsets, so every worker reports the
 # whole group's lag: aggregate it with max, not sum.
 CONSUMER_LAG = Gauge(

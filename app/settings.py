@@ -144,6 +144,17 @@ class Settings(BaseSettings):
         description="Producer batch limit per partition, in bytes (aiokafka's 16 KB default "
         "holds four articles and stalls sends; see docs/benchmarks.md).",
     )
+    batch_max_events: int = Field(
+        default=200,
+        ge=1,
+        description="The fused agent takes up to this many queued events at once, runs the "
+        "stages over each and publishes their outputs in one producer batch per partition.",
+    )
+    faust_sensors: bool = Field(
+        default=False,
+        description="Faust's full Monitor (per-event stats for its /stats view); off, the "
+        "worker skips that bookkeeping. brinkwatch's own metrics are always on.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Worker log level."
     )

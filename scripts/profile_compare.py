@@ -35,7 +35,8 @@ def main(paths: list[str]) -> None:
     loads = sorted(
         {load for runs in groups.values() for r in runs for load in r["latency_ms"]}, key=float
     )
-    header = ["variant", "runs", "articles/s", "x baseline", "CPU ms/article"]
+    header = ["variant", "runs", "articles/s", "x Faust floor", "x I/O baseline", "x baseline"]
+    header += ["CPU ms/article"]
     header += [f"p50/p99 ms @{load}/s" for load in loads]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
@@ -44,6 +45,8 @@ def main(paths: list[str]) -> None:
             variant,
             str(len(runs)),
             _fmt(_median([r["pipeline_articles_per_s"] for r in runs]), 0),
+            _fmt(_median([r.get("ratio_to_faust_floor") for r in runs]), 3),
+            _fmt(_median([r.get("ratio_to_io_baseline") for r in runs]), 3),
             _fmt(_median([r["throughput_ratio"] for r in runs]), 3),
             _fmt(_median([r["cpu_ms_per_article"] for r in runs]), 2),
         ]

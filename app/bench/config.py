@@ -16,9 +16,14 @@ DEFAULT_DATASET = (
 class BenchConfig:
     """Sizes of each phase. The defaults are the full run behind docs/benchmarks.md."""
 
-    articles: int = 20_000
-    """Backlog drained by the throughput phases (baseline, one worker, scaled workers)."""
-    loads: tuple[float, ...] = (50.0, 100.0, 200.0, 500.0, 1_000.0)
+    articles: int = 100_000
+    """Backlog read by every throughput drain; a drain ends when all of it is out ..."""
+    drain_seconds: float = 60.0
+    """... or this long after the consumer was ready, whichever comes first."""
+    rounds: int = 3
+    """Interleaved rounds of the four throughput drains (passthrough, I/O baseline, Faust
+    floor, pipeline); each figure is the median over the rounds, with its spread."""
+    loads: tuple[float, ...] = (100.0, 200.0, 500.0, 1_000.0, 1_500.0, 2_000.0)
     """Offered loads (articles/s) for the latency phase, lowest first."""
     load_seconds: float = 15.0
     """How long each offered load is held."""
@@ -42,6 +47,7 @@ class BenchConfig:
         """A run of a few hundred articles that exercises every phase, for CI."""
         return cls(
             articles=articles,
+            rounds=1,
             loads=(50.0, 100.0),
             load_seconds=2.0,
             soak_articles=articles,

@@ -36,15 +36,31 @@ class Corpus:
 
     def payload(self, phase_id: str, seq: int) -> bytes:
         """The raw message number ``seq`` of a phase (``phase_id`` = run id + phase)."""
-        cid = f"{phase_id}-{seq}"
-        if seq % MALFORMED_EVERY == MALFORMED_EVERY - 1:
-            return _malformed(cid, seq // MALFORMED_EVERY)
-        return _dump({"id": cid, **self.articles[seq % len(self.articles)]})
+        return self.template_payload(f"{phase_id}-{seq}", template_of(seq, len(self.articles)))
+
+    def template_payload(self, cid: str, template: Template) -> bytes:
+        """The payload of ``template`` carrying the correlation id ``cid``."""
+        kind, index = template
+        if kind == "malformed":
+            return _malformed(cid, index)
+        return _dump({"id": cid, **self.articles[index]})
 
     def payloads(self, phase_id: str, count: int, start: int = 0) -> Iterator[bytes]:
         """``count`` payloads numbered from ``start``."""
         for seq in range(start, start + count):
             yield self.payload(phase_id, seq)
+
+
+Template = tuple[str, int]
+"""("article", index into the corpus) or ("malformed", variant)."""
+MALFORMED_VARIANTS = 4
+
+
+def template_of(seq: int, distinct_articles: int) -> Template:
+    """What message number ``seq`` is made from: which article, or which malformed variant."""
+    if seq % MALFORMED_EVERY == MALFORMED_EVERY - 1:
+        return ("malformed", (seq // MALFORMED_EVERY) % MALFORMED_VARIANTS)
+    return ("article", seq % distinct_articles)
 
 
 def load_corpus(dataset: Path | None, synthetic_count: int = 2_000) -> Corpus:

@@ -4,7 +4,6 @@ runs the measured process(es) as subprocesses and reads the outputs back by corr
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +14,9 @@ from app.bench.config import BenchConfig
 from app.bench.corpus import Corpus
 from app.bench.load import load_backlog, send_paced
 from app.bench.processes import (
-    PASSTHROUGH_READY,
     WORKER_READY,
     Measured,
     free_port,
-    launched,
     launched_all,
     wait_ready,
 )
@@ -28,7 +25,6 @@ from app.bench.stats import latency_summary
 from app.bench.topics import create_pipeline_topics, isolated_settings, worker_env
 from app.bench.worker_metrics import wait_stages_drained
 from app.settings import Settings
-from app.streaming.topic_admin import ensure_topics
 
 WORKER_ARGS = ("-m", "app.cli.main", "worker")
 # Runs above this multiple of the measured capacity only measure a growing queue.
@@ -36,6 +32,8 @@ SATURATION_FACTOR = 1.25
 # Drains are given time for at least this rate, plus a fixed allowance for start-up.
 SLOWEST_EXPECTED_PER_S = 20.0
 DRAIN_ALLOWANCE_S = 60.0
+# A capped drain waits this long for outputs stamped inside its window to arrive.
+IN_FLIGHT_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def pipeline_outputs(settings: Settings) -> dict[str, str]:
     return {names.tagged: "tagged", names.dlq: "dlq", names.alerts: "alert"}
 
 
-async def _drain(
+async def drain(
     ctx: RunContext,
     collector: Collector,
     processes: list[Measured],
@@ -71,25 +69,29 @@ async def _drain(
     articles: int,
     partitions: int,
 ) -> Throughput:
-    """Wait for all consumers, then for every input's output; measure rate and CPU.
+    """Wait for all consumers, then for every input's output or the time cap; rate and CPU.
 
-    The window runs from the moment every consumer is ready to the last output (or, in the
-    staged topology, to when detection caught up). Outputs before that moment, from a consumer
-    that was ready earlier than the others, are left out with their time.
+    The window runs from the moment every consumer is ready to the last output, or to
+    ``drain_seconds`` after that moment when the backlog outlasts it (then the rate is the
+    outputs stamped inside the window over its length). In the staged topology the end waits
+    for detection to catch up. Outputs stamped before the window, from a consumer that was
+    ready earlier than the others, are left out.
     """
     ready_at = await wait_ready(processes)
     cpu_before = sum(p.cpu_seconds() for p in processes)
-    finished = await collector.wait_for(phase_id, articles, _drain_timeout(articles))
-    ports = [p.web_port for p in processes if p.web_port]
-    drained_at = await wait_stages_drained(ports) if ports else None
+    cap_at = ready_at + ctx.config.drain_seconds
+    timeout = min(_drain_timeout(articles), max(cap_at - time.time(), 0.0))
+    capped = not await collector.wait_for(phase_id, articles, timeout)
     cpu = sum(p.cpu_seconds() for p in processes) - cpu_before
-    if not finished:
-        ctx.say(f"[yellow]{phase_id}: only {collector.completed(phase_id)}/{articles} done")
+    if capped:
+        await asyncio.sleep(IN_FLIGHT_GRACE_S)  # outputs stamped in the window, still on the way
+    ports = [p.web_port for p in processes if p.web_port]
+    drained_at = await wait_stages_drained(ports) if ports and not capped else None
     outputs = collector.completions[phase_id]
     alerts = collector.alerts[phase_id]
     stamps = [o.stamped for o in outputs.values()]
-    counted = sum(1 for s in stamps if s >= ready_at)
-    end = max([*stamps, drained_at or 0.0], default=ready_at)
+    end = cap_at if capped else max([*stamps, drained_at or 0.0], default=ready_at)
+    counted = sum(1 for s in stamps if ready_at <= s <= end)
     window = end - ready_at
     return Throughput(
         articles=articles,
@@ -103,43 +105,7 @@ async def _drain(
         cpu_ms_per_article=cpu / counted * 1000 if counted else None,
         processes=len(processes),
         partitions=partitions,
-    )
-
-
-async def baseline_throughput(ctx: RunContext, repeats: int = 3) -> Throughput:
-    """The bare aiokafka passthrough draining the same backlog; the median of ``repeats``.
-
-    The backlog is loaded once; each repeat reads it with a new consumer group into its own
-    sink topic. A drain of a few seconds is sensitive to scheduling, hence the median.
-    """
-    phase_id = ctx.phase_id("base")
-    settings = isolated_settings(ctx.settings, phase_id)
-    source = settings.topics.raw
-    sinks = [f"{phase_id}.out{index}" for index in range(repeats)]
-    await ensure_topics(settings, [source, *sinks])
-    ctx.say(f"baseline: loading {ctx.config.articles} articles")
-    await load_backlog(settings, source, ctx.corpus.payloads(phase_id, ctx.config.articles))
-    runs = []
-    for index, sink in enumerate(sinks):
-        env = worker_env(settings, free_port(), ctx.workdir / "baseline")
-        args = ("-m", "app.bench.passthrough", source, sink, f"{phase_id}-{index}")
-        async with Collector(settings, {sink: "copy"}) as collector:
-            with launched("passthrough", args, env, ctx.workdir, PASSTHROUGH_READY) as process:
-                drained = await _drain(
-                    ctx, collector, [process], phase_id, ctx.config.articles, settings.partitions
-                )
-                runs.append(drained)
-    ctx.say("baseline runs: " + ", ".join(f"{run.per_s:,.0f}/s" for run in runs))
-    median = sorted(runs, key=lambda run: run.per_s)[len(runs) // 2]
-    return dataclasses.replace(median, runs_per_s=[round(run.per_s, 1) for run in runs])
-
-
-async def pipeline_throughput(
-    ctx: RunContext, settings: Settings, collector: Collector, worker: Measured
-) -> Throughput:
-    """One worker draining a backlog that was loaded before it started."""
-    return await _drain(
-        ctx, collector, [worker], ctx.phase_id("tput"), ctx.config.articles, settings.partitions
+        capped=capped,
     )
 
 
@@ -191,9 +157,13 @@ async def soak(ctx: RunContext, settings: Settings, collector: Collector, worker
     stamps = [o.stamped for o in collector.completions[phase_id].values()]
     elapsed = max(stamps, default=started) - started
     await asyncio.sleep(2.0)  # let the worker go idle, as it was before the soak
+    outputs = collector.completions[phase_id].values()
     return Soak(
         articles=count,
         completed=collector.completed(phase_id),
+        tagged=sum(1 for o in outputs if o.kind == "tagged"),
+        dead_letters=sum(1 for o in outputs if o.kind == "dlq"),
+        alerts=len(collector.alerts[phase_id]),
         rss_before_mb=rss_before,
         rss_after_mb=worker.rss_mb(),
         rss_max_mb=rss_max,
@@ -218,6 +188,6 @@ async def scaled_throughput(ctx: RunContext) -> Throughput:
     async with Collector(settings, pipeline_outputs(settings)) as collector:
         with launched_all(specs, ctx.workdir, WORKER_READY) as workers:
             ctx.say(f"scale: {config.scale_workers} workers draining")
-            return await _drain(
+            return await drain(
                 ctx, collector, workers, phase_id, config.articles, config.scale_partitions
             )

@@ -23,6 +23,7 @@ import psutil  # type: ignore[import-untyped]  # no stubs; results are cast wher
 
 WORKER_READY = "Worker]: Ready"
 PASSTHROUGH_READY = "passthrough ready"
+IO_BASELINE_READY = "io baseline ready"
 STOP_TIMEOUT_S = 30.0
 MB = 1024 * 1024
 # Faust's log line prefix, e.g. "[2026-11-27 21:08:17,214] [17117] [INFO] ..." (local time).

@@ -32,39 +32,70 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
 
 
 def _throughput_table(report: dict[str, Any]) -> Table:
-    table = Table(title="Throughput (backlog drained; outputs per second)")
-    for column in ("", "per s", "x baseline", "CPU ms/article", "processes", "partitions"):
+    rounds = len(report["rounds"])
+    table = Table(title=f"Throughput (one backlog drained {rounds}x by each; median, range)")
+    for column in ("", "per s", "lowest", "highest", "CPU ms/input", "processes"):
         table.add_column(column, justify="right")
-    baseline = report["baseline"]
-    rows = [("baseline passthrough", baseline), ("brinkwatch, 1 worker", report["pipeline"])]
-    if report["scaled"]:
-        rows.append((f"brinkwatch, {report['scaled']['processes']} workers", report["scaled"]))
-    for name, row in rows:
+    rows = [
+        ("aiokafka passthrough (msgs)", "passthrough_per_s", report["baseline"]),
+        ("I/O baseline (articles)", "io_baseline_per_s", report["io_baseline"]),
+        ("stock Faust agent (msgs)", "faust_floor_per_s", report["faust_floor"]),
+        ("brinkwatch, 1 worker", "pipeline_per_s", report["pipeline"]),
+    ]
+    for name, key, row in rows:
         cpu = row["cpu_ms_per_article"]
+        spread = report["spread"][key]
         table.add_row(
             name,
-            f"{row['per_s']:,.0f}",
-            f"{row['per_s'] / baseline['per_s']:.3f}" if baseline["per_s"] else "-",
-            f"{cpu:.2f}" if cpu is not None else "-",
+            f"{spread['median']:,.0f}",
+            f"{spread['min']:,.0f}",
+            f"{spread['max']:,.0f}",
+            f"{cpu:.3f}" if cpu is not None else "-",
             str(row["processes"]),
-            str(row["partitions"]),
+        )
+    for name in ("ratio_to_faust_floor", "ratio_to_io_baseline", "throughput_ratio"):
+        spread = report["spread"][name]
+        table.add_row(
+            name, f"{spread['median']:.3f}", f"{spread['min']:.3f}", f"{spread['max']:.3f}", "", ""
+        )
+    if report["scaled"]:
+        scaled = report["scaled"]
+        table.add_row(
+            f"brinkwatch, {scaled['processes']} workers, {scaled['partitions']} partitions",
+            f"{scaled['per_s']:,.0f}",
+            "",
+            "",
+            "",
+            str(scaled["processes"]),
         )
     return table
 
 
 def _latency_table(report: dict[str, Any]) -> Table:
-    table = Table(title="End-to-end latency, raw produced -> tagged produced (ms)")
-    for column in ("offered/s", "achieved/s", "p50", "p95", "p99", "max", "delivered p99"):
+    table = Table(title="End-to-end latency, raw produced -> output produced (ms)")
+    for column in (
+        "offered/s",
+        "achieved/s",
+        "tagged p50",
+        "p95",
+        "p99",
+        "alert p50",
+        "p95",
+        "p99",
+        "delivered p99",
+    ):
         table.add_column(column, justify="right")
     for lat in report["latency"]:
-        tagged, delivered = lat["to_tagged_ms"], lat["delivered_ms"]
+        tagged, alert, delivered = lat["to_tagged_ms"], lat["to_alert_ms"], lat["delivered_ms"]
         table.add_row(
             f"{lat['offered_per_s']:g}",
             f"{lat['achieved_per_s']:g}",
             f"{tagged['p50']}",
             f"{tagged['p95']}",
             f"{tagged['p99']}",
-            f"{tagged['max']}",
+            f"{alert['p50']}",
+            f"{alert['p95']}",
+            f"{alert['p99']}",
             f"{delivered['p99']}",
         )
     return table

@@ -24,6 +24,8 @@ class Throughput:
     partitions: int = 0
     runs_per_s: list[float] | None = None
     """Every repeat's rate when this figure is a median of several drains."""
+    capped: bool = False
+    """True when the drain ended at the time cap with part of the backlog still unread."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -53,6 +55,9 @@ class Soak:
 
     articles: int
     completed: int
+    tagged: int
+    dead_letters: int
+    alerts: int
     rss_before_mb: float
     rss_after_mb: float
     rss_max_mb: float

@@ -13,10 +13,15 @@ from app.settings import Settings, TopicNames
 from app.streaming.topic_admin import ensure_topics, pipeline_topic_names
 
 
-def isolated_settings(base: Settings, name: str, partitions: int | None = None) -> Settings:
-    """``base`` with its own topics ``<name>.raw`` ... and consumer group ``<name>``."""
+def isolated_settings(
+    base: Settings, name: str, partitions: int | None = None, raw: str | None = None
+) -> Settings:
+    """``base`` with its own topics ``<name>.raw`` ... and consumer group ``<name>``.
+
+    ``raw`` reads an existing input topic instead (a backlog shared by several drains).
+    """
     topics = TopicNames(
-        raw=f"{name}.raw",
+        raw=raw or f"{name}.raw",
         valid=f"{name}.valid",
         tagged=f"{name}.tagged",
         alerts=f"{name}.alerts",

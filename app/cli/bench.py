@@ -20,6 +20,8 @@ console = Console(stderr=True)
 
 @click.command("bench")
 @click.option("--articles", type=int, default=None, help="Backlog size of the throughput runs.")
+@click.option("--drain-seconds", type=float, default=None, help="Time cap of each drain.")
+@click.option("--rounds", type=int, default=None, help="Rounds of the four throughput drains.")
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report."
 )
@@ -36,6 +38,8 @@ console = Console(stderr=True)
 @click.option("--keep-logs", is_flag=True, help="Keep the work dir with the process logs.")
 def bench_command(
     articles: int | None,
+    drain_seconds: float | None,
+    rounds: int | None,
     json_path: Path | None,
     smoke: bool,
     topology: str | None,
@@ -47,7 +51,13 @@ def bench_command(
     plot_path: Path | None,
     keep_logs: bool,
 ) -> None:
-    """Benchmark the worker against a bare aiokafka passthrough on the same broker."""
+    """Benchmark the worker against three baselines drained in the same run, on the same broker.
+
+    The aiokafka passthrough, the I/O baseline (the worker's record shapes, no domain work) and
+    a stock Faust agent drain one backlog in turn with the worker, --rounds times; then one
+    worker takes the offered --loads (an empty list skips them) and the soak, and
+    --scale-workers share more partitions. docs/benchmarks.md explains every figure.
+    """
     from app.bench.config import BenchConfig
     from app.bench.report import print_summary
     from app.bench.runner import run_bench
@@ -55,8 +65,10 @@ def bench_command(
     config = BenchConfig.smoke() if smoke else BenchConfig()
     changes: dict[str, Any] = {
         "articles": articles,
+        "drain_seconds": drain_seconds,
+        "rounds": rounds,
         "topology": topology,
-        "loads": tuple(float(x) for x in loads.split(",")) if loads else None,
+        "loads": tuple(float(x) for x in loads.split(",") if x) if loads is not None else None,
         "load_seconds": load_seconds,
         "soak_articles": soak_articles,
         "scale_workers": scale_workers,

@@ -13,8 +13,11 @@ import faust
 from app import metrics
 from app.domain.pipeline import Pipeline
 from app.settings import Settings
+from app.streaming.batching import ack_events, event_batches
+from app.streaming.fused_batch import process_batch
 from app.streaming.records import SourceRecord, StageResult
-from app.streaming.stages import detect_stage, fused_stages, tag_stage, validate_stage
+from app.streaming.stages import detect_stage, tag_stage, validate_stage
+from app.streaming.tally import BatchTally
 
 StageHandler = Callable[[Pipeline, SourceRecord, datetime], StageResult]
 
@@ -24,7 +27,7 @@ def register_agents(
 ) -> dict[str, Any]:
     """Register the agents of the configured topology on ``app``; return them by name."""
     if settings.topology == "fused":
-        return {"process_articles": _fused_agent(app, topics, pipeline)}
+        return {"process_articles": _fused_agent(app, topics, pipeline, settings)}
     return {
         "validate_articles": _stage_agent(
             app, topics, pipeline, topics.raw, validate_stage, "validate_articles"
@@ -60,18 +63,21 @@ def _stage_agent(
     return agent
 
 
-def _fused_agent(app: faust.App, topics: Any, pipeline: Pipeline) -> Any:
+def _fused_agent(app: Any, topics: Any, pipeline: Pipeline, settings: Settings) -> Any:
+    tally = BatchTally()
+
     @app.agent(topics.raw, name="process_articles", concurrency=1)
     async def agent(stream: Any) -> None:
-        async for event in stream.events():
-            record = _record(event)
-            started = time.perf_counter()
-            results = fused_stages(pipeline, record, datetime.now(UTC))
-            # Stages time themselves; an equal share of the whole is the fallback.
-            share = (time.perf_counter() - started) / len(results)
-            for result in results:
-                await _publish(topics, record, result)
-                _count(result, share if result.seconds is None else result.seconds)
+        # Events in small batches; acked only once every output of the batch is buffered.
+        async for batch in event_batches(stream, settings.batch_max_events):
+            processed = process_batch(pipeline, [_record(event) for event in batch.events])
+            await topics.publish_batch(processed)
+            tally.add(processed)
+            ack_events(stream, batch)
+            if app.result_listeners:
+                results = [result for _, results in processed for result in results]
+                for listener in app.result_listeners:
+                    listener(results, time.time())
 
     return agent
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import uuid
 from asyncio import Future
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -17,13 +19,17 @@ from typing import Any, cast
 
 import faust
 from faust.exceptions import ProducerSendError
+from faust.sensors import Monitor
 from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
 
 from app import metrics
 from app.domain.pipeline import Pipeline
 from app.kafka_clients import ssl_context
 from app.settings import Settings
-from app.streaming.records import Refusal, SourceRecord
+from app.streaming.fastpath import FastPathConsumer
+from app.streaming.publishing import BatchPublisher, Processed
+from app.streaming.quiet_monitor import QuietMonitor
+from app.streaming.records import Refusal, SourceRecord, StageResult
 from app.streaming.stages import publish_failed
 from app.streaming.topic_admin import ensure_topics
 from schemas import Stage
@@ -57,6 +63,10 @@ class RefusedOutputs:
             position,
         )
         self._pending.append(Refusal(record, stage, topic, repr(error)))
+
+    def add(self, record: SourceRecord, stage: Stage, topic: str, error: str) -> None:
+        """Queue an input whose output to ``topic`` was refused (counted and logged already)."""
+        self._pending.append(Refusal(record, stage, topic, error))
 
     def take(self) -> list[Refusal]:
         """The refusals queued so far; the queue is emptied."""
@@ -150,10 +160,17 @@ class PipelineTopics:
     alerts: Any
     dlq: Any
     outputs: dict[str, DirectOutput]
+    publisher: BatchPublisher | None = None
 
     def by_name(self, name: str) -> DirectOutput:
         """Where the agents publish a logical output (valid, tagged, alerts, dlq)."""
         return self.outputs[name]
+
+    async def publish_batch(self, processed: Sequence[Processed]) -> None:
+        """Buffer every output of a batch of inputs (the batched fused agent's seam)."""
+        if self.publisher is None:
+            raise RuntimeError("no batch publisher configured")
+        await self.publisher.publish(processed)
 
 
 class BrinkwatchApp(faust.App):
@@ -164,6 +181,10 @@ class BrinkwatchApp(faust.App):
         self.brinkwatch_settings = settings
         self.pipeline_topics: PipelineTopics | None = None
         self.refused_outputs = RefusedOutputs()
+        # Names this process in the records it publishes (publishing.ORIGIN_HEADER).
+        self.origin = uuid.uuid4().hex.encode()
+        # Told about every batch the fused agent published (the in-worker dashboard).
+        self.result_listeners: list[Callable[[list[StageResult], float], None]] = []
 
     async def on_first_start(self) -> None:
         await super().on_first_start()
@@ -171,6 +192,21 @@ class BrinkwatchApp(faust.App):
 
     def _new_producer(self) -> Any:
         return DeadLetteringProducer(self.transport, loop=self.loop, beacon=self.beacon)
+
+    def _new_consumer(self) -> Any:
+        # faust's own consumer, minus the per-message wait_first when nothing can suspend.
+        consumer = FastPathConsumer(
+            self.transport,
+            callback=self.topics.on_message,
+            on_partitions_revoked=self._on_partitions_revoked,
+            on_partitions_assigned=self._on_partitions_assigned,
+            beacon=self.beacon,
+            loop=self.loop,
+        )
+        deliveries = metrics.CONSUMER_DELIVERIES
+        deliveries.labels("inline").set_function(lambda: consumer.fast_deliveries)
+        deliveries.labels("guarded").set_function(lambda: consumer.guarded_deliveries)
+        return consumer
 
     async def dead_letter_refused_outputs(self) -> int:
         """Buffer a publish_failed dead letter for each input whose output was refused.
@@ -238,6 +274,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         web_port=settings.web_port,
         web_tables_enabled=False,
         web_in_thread=False,
+        # Faust's opt-in Cython fast paths (stream queue reads, one decode per message).
+        cython_optimizations=True,
+        # Faust's per-event Monitor bookkeeping only feeds its own /stats view.
+        Monitor=Monitor if settings.faust_sensors else QuietMonitor,
     )
     names = settings.topics
     topics = PipelineTopics(
@@ -251,6 +291,17 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
             for output in ("valid", "tagged", "alerts")
         }
         | {"dlq": DirectOutput(app, names.dlq)},
+        publisher=BatchPublisher(
+            app,
+            {
+                "valid": names.valid,
+                "tagged": names.tagged,
+                "alerts": names.alerts,
+                "dlq": names.dlq,
+            },
+            app.refused_outputs.add,
+            app.origin,
+        ),
     )
     app.pipeline_topics = topics
     # Imported here: agents and views need the app instance to register on.

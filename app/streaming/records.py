@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from app.domain.validation import Rejection
-from schemas import DeadLetter, EscalationAlert, Stage
+from schemas import DeadLetter, EscalationAlert, Stage, TaggedArticle
 
 OutputTopic = Literal["valid", "tagged", "alerts", "dlq"]
 _PREVIEW_CHARS = 500
@@ -55,6 +55,8 @@ class StageResult:
     outputs: list[Outgoing] = field(default_factory=list)
     dead_letter: DeadLetter | None = None
     alert: EscalationAlert | None = None
+    tagged: TaggedArticle | None = None
+    """The tagged article a tag stage published (for in-process readers: the dashboard)."""
     seconds: float | None = None
     """Processing time of this stage when the handler measured it itself (fused topology)."""
 

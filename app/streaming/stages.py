@@ -85,7 +85,7 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
     except DOMAIN_ERRORS as exc:
         return [*results, lap.stamp(_rejected("tag", record, _processing_error(exc), now))]
     tagged_out = Outgoing("tagged", key, tagged.model_dump_json().encode())
-    results.append(lap.stamp(StageResult("tag", outputs=[tagged_out])))
+    results.append(lap.stamp(StageResult("tag", outputs=[tagged_out], tagged=tagged)))
     try:
         _, alert = pipeline.detect(tagged, now)
     except DOMAIN_ERRORS as exc:

@@ -29,7 +29,10 @@ def register_web(app: Any, topics: Any, settings: Settings) -> Dashboard | None:
         add_health_routes(web_app, lambda: readiness(app, None))
         return None
     dashboard = Dashboard(settings)
-    app.service(DashboardFeed(dashboard))
+    # This worker's own results reach its dashboard in-process; the feed reads the topics for
+    # what other workers publish (and for the history before this process started).
+    app.result_listeners.append(dashboard.on_results)
+    app.service(DashboardFeed(dashboard, skip_origin=app.origin))
     add_routes(web_app, dashboard, lambda: readiness(app, dashboard))
     return dashboard
 

@@ -70,17 +70,20 @@ class AlertStore:
         if known:
             self._order.remove(self._sort_key(self._alerts[alert.alert_id]))
         self._alerts[alert.alert_id] = alert
-        self._json[alert.alert_id] = alert.model_dump(mode="json")
+        # The JSON form is made when first asked for: in a fast stream most alerts are
+        # evicted before anyone reads them, and model_dump is the dearest step here.
+        self._json.pop(alert.alert_id, None)
         bisect.insort(self._order, self._sort_key(alert))
         while len(self._order) > self.capacity:
             _, oldest = self._order.pop(0)
             del self._alerts[oldest]
-            del self._json[oldest]
+            self._json.pop(oldest, None)
         return not known
 
     def get(self, alert_id: str) -> dict[str, Any] | None:
         """The JSON form of one alert, or None when unknown or evicted."""
-        return self._json.get(alert_id)
+        alert = self._alerts.get(alert_id)
+        return None if alert is None else self._json_of(alert)
 
     def newest(self, wanted: AlertFilter, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` alerts passing the filter, newest first."""
@@ -89,7 +92,7 @@ class AlertStore:
             if len(found) >= limit:
                 break
             if wanted.matches(self._alerts[alert_id]):
-                found.append(self._json[alert_id])
+                found.append(self._json_of(self._alerts[alert_id]))
         return found
 
     def facets(self) -> dict[str, list[str]]:
@@ -104,6 +107,12 @@ class AlertStore:
     def alerts(self) -> Iterable[EscalationAlert]:
         """Every stored alert, in no particular order."""
         return self._alerts.values()
+
+    def _json_of(self, alert: EscalationAlert) -> dict[str, Any]:
+        found = self._json.get(alert.alert_id)
+        if found is None:
+            found = self._json[alert.alert_id] = alert.model_dump(mode="json")
+        return found
 
     @staticmethod
     def _sort_key(alert: EscalationAlert) -> tuple[float, str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.settings import Settings
+from app.streaming.records import StageResult
 from app.web.aggregates import AlertActivity, DeadLetterLog, LatencyWindow, TopicMix
 from app.web.alert_store import AlertStore
 from app.web.broadcast import Broadcaster
@@ -53,11 +55,31 @@ class Dashboard:
         except ValidationError:
             self._skip("alert")
             return None
+        self.add_alert(alert)
+        return alert
+
+    def on_results(self, results: Iterable[StageResult], timestamp: float) -> None:
+        """Take what this worker's own agent published, as objects (no Kafka, no parsing).
+
+        The same as reading those records back from the topics: alerts, dead letters, and
+        each tagged article's topics, at ``timestamp`` (when they were handed to Kafka).
+        """
+        for result in results:
+            if result.alert is not None:
+                self.add_alert(result.alert)
+            if result.dead_letter is not None:
+                self.dead_letters.add(result.dead_letter, timestamp)
+            if result.tagged is not None:
+                topics = [{"label": t.label, "score": t.score} for t in result.tagged.topics]
+                self.topic_mix.add(result.tagged.article_id, topics, timestamp)
+
+    def add_alert(self, alert: EscalationAlert) -> None:
+        """Count an alert and keep it; publish it live when it is new."""
         self.activity.add(alert)
         if self.alerts.add(alert):
             self.latency.add(alert)
-            self.broadcaster.publish("alert", self.alerts.get(alert.alert_id))
-        return alert
+            if self.broadcaster.subscribers:  # its JSON form is only made for a reader
+                self.broadcaster.publish("alert", self.alerts.get(alert.alert_id))
 
     def on_dead_letter(self, value: bytes, timestamp: float) -> None:
         """Take one DLQ message (``timestamp``: its Kafka timestamp, epoch seconds)."""

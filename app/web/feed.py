@@ -20,6 +20,7 @@ from mode import Service, ServiceT
 from prometheus_client import Counter
 
 from app.kafka_clients import aiokafka_options
+from app.streaming.publishing import ORIGIN_HEADER
 from app.web.aggregates import BUCKET_S, HISTORY_BUCKETS
 from app.web.dashboard import Dashboard
 from app.web.lag import RETRY_S, OffsetSampler
@@ -38,7 +39,9 @@ STATS_INTERVAL_S = 2.0
 # its cost shows, and a worker without the dashboard shows no samples of it at all.
 FEED_MESSAGES = Counter(
     "brinkwatch_dashboard_feed_messages_total",
-    "Messages the dashboard feed read from the alert, dead-letter and tagged topics.",
+    "Messages the dashboard feed read from the alert, dead-letter and tagged topics; "
+    "kind=own counts those it skipped unparsed because this worker published them and "
+    "handed them to its dashboard in-process.",
     ["kind"],
 )
 
@@ -46,13 +49,18 @@ FEED_MESSAGES = Counter(
 class DashboardFeed(Service):
     """Reads the topics into a ``Dashboard`` and pushes stats to the browsers."""
 
-    def __init__(self, dashboard: Dashboard, **kwargs: Any) -> None:
+    def __init__(
+        self, dashboard: Dashboard, skip_origin: bytes | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.dashboard = dashboard
+        # Records this worker published itself: its agent gave them to the dashboard already.
+        self._own = (ORIGIN_HEADER, skip_origin) if skip_origin is not None else None
         self.settings = dashboard.settings
         names = self.settings.topics
         self._kinds = {names.alerts: "alerts", names.dlq: "dlq", names.tagged: "tagged"}
         self._read = {kind: FEED_MESSAGES.labels(kind) for kind in self._kinds.values()}
+        self._skipped_own = FEED_MESSAGES.labels("own")
 
     def on_init_dependencies(self) -> Iterable[ServiceT]:
         # Started and stopped with the feed: rates and lag for the health panel.
@@ -111,11 +119,16 @@ class DashboardFeed(Service):
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         while not self.should_stop:
             batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            own = self._own
             for tp, records in batches.items():
                 kind = self._kind(tp)
                 self._read[kind].inc(len(records))
+                skipped = 0
                 for record in records:
                     if record.value is None:
+                        continue
+                    if own is not None and own in record.headers:
+                        skipped += 1
                         continue
                     seconds = record.timestamp / 1000.0
                     if kind == "alerts":
@@ -124,6 +137,7 @@ class DashboardFeed(Service):
                         self.dashboard.on_dead_letter(record.value, seconds)
                     else:
                         self.dashboard.on_tagged(record.value, seconds)
+                self._skipped_own.inc(skipped)
                 # A large backfill must not starve the event loop (and the agents on it).
                 await asyncio.sleep(0)
 

@@ -12,6 +12,7 @@ import pytest
 
 from app.settings import Settings
 from app.streaming.faust_app import BrinkwatchApp, create_app
+from app.streaming.records import SourceRecord, StageResult
 from schemas import Article, DeadLetter
 
 GOOD = json.dumps(
@@ -54,14 +55,30 @@ async def make_app(tmp_path: Path) -> AsyncIterator[Callable[[str], BrinkwatchAp
 
 @pytest.fixture
 def sends() -> Iterator[dict[str, AsyncMock]]:
-    """Replace the outbound topics' send, so nothing tries to reach a broker."""
-    with patch("app.streaming.faust_app.PipelineTopics.by_name") as by_name:
+    """Replace the outbound topics' send, so nothing tries to reach a broker.
+
+    The batched fused agent publishes through ``publish_batch``: its outputs land in the same
+    per-topic mocks, one call per record.
+    """
+    with (
+        patch("app.streaming.faust_app.PipelineTopics.by_name") as by_name,
+        patch("app.streaming.faust_app.PipelineTopics.publish_batch") as publish_batch,
+    ):
         mocks: dict[str, AsyncMock] = {}
 
         def topic(name: str) -> AsyncMock:
             return mocks.setdefault(name, AsyncMock())
 
+        async def publish(processed: list[tuple[SourceRecord, list[StageResult]]]) -> None:
+            for record, results in processed:
+                for result in results:
+                    for out in result.outputs:
+                        await topic(out.topic)(
+                            key=out.key, value=out.value, source=record, stage=result.stage
+                        )
+
         by_name.side_effect = lambda name: type("T", (), {"send": topic(name)})()
+        publish_batch.side_effect = publish
         yield mocks
 
 
@@ -101,3 +118,34 @@ async def test_fused_agent_publishes_valid_and_tagged(
         await context.put(GOOD, key=b"k")
     assert len(sends["valid"].await_args_list) == 1
     assert len(sends["tagged"].await_args_list) == 1
+
+
+async def test_fused_agent_dead_letters_bad_records_and_keeps_the_batch(
+    make_app: Callable[[str], BrinkwatchApp], sends: dict[str, AsyncMock]
+) -> None:
+    app = make_app("fused")
+    async with app.agents["process_articles"].test_context() as context:
+        for value in (GOOD, b"{broken", GOOD.replace(b"/b", b"/c")):
+            await context.put(value, key=b"k", wait=False)
+        await context.put(b"not json either", key=b"k")
+    letters = [
+        DeadLetter.model_validate_json(c.kwargs["value"]) for c in sends["dlq"].await_args_list
+    ]
+    assert [letter.error_type for letter in letters] == ["malformed_json", "malformed_json"]
+    assert len(sends["valid"].await_args_list) == 2
+    assert len(sends["tagged"].await_args_list) == 2
+
+
+async def test_fused_agent_turns_an_unexpected_error_into_that_records_dead_letter(
+    make_app: Callable[[str], BrinkwatchApp], sends: dict[str, AsyncMock]
+) -> None:
+    app = make_app("fused")
+    with patch("app.streaming.fused_batch.fused_stages") as stages:
+        stages.side_effect = RuntimeError("boom")
+        async with app.agents["process_articles"].test_context() as context:
+            await context.put(GOOD, key=b"k")
+    [dead] = sends["dlq"].await_args_list
+    letter = DeadLetter.model_validate_json(dead.kwargs["value"])
+    assert letter.error_type == "processing_error"
+    assert "RuntimeError: boom" in letter.reason
+    assert "valid" not in sends

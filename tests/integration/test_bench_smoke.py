@@ -18,10 +18,23 @@ import pytest
 pytestmark = pytest.mark.integration
 
 ARTICLES = 300
-REQUIRED_KEYS = {
+RATES = (
     "baseline_msgs_per_s",
+    "io_baseline_articles_per_s",
+    "faust_floor_articles_per_s",
     "pipeline_articles_per_s",
-    "throughput_ratio",
+)
+RATIOS = {
+    "throughput_ratio": "baseline_msgs_per_s",
+    "ratio_to_io_baseline": "io_baseline_articles_per_s",
+    "ratio_to_faust_floor": "faust_floor_articles_per_s",
+}
+REQUIRED_KEYS = {
+    *RATES,
+    *RATIOS,
+    "spread",
+    "rounds",
+    "alert_latency_ms",
     "latency_ms",
     "rss_mb_peak",
     "rss_growth_pct",
@@ -51,7 +64,7 @@ def report(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> di
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
@@ -67,23 +80,40 @@ def test_report_has_the_documented_keys(report: dict[str, Any]) -> None:
 
 
 def test_every_article_has_exactly_one_first_output(report: dict[str, Any]) -> None:
-    for phase in ("baseline", "pipeline", "scaled"):
+    for phase in ("baseline", "io_baseline", "faust_floor", "pipeline", "scaled"):
         figures = report[phase]
         assert isinstance(figures, dict)
         assert figures["articles"] == ARTICLES
         assert figures["completed"] == ARTICLES
         assert figures["tagged"] + figures["dead_letters"] == figures["completed"]
-    pipeline = report["pipeline"]
-    assert isinstance(pipeline, dict)
-    assert pipeline["dead_letters"] > 0, "the corpus includes malformed records"
+    for phase in ("pipeline", "io_baseline"):
+        figures = report[phase]
+        assert figures["dead_letters"] > 0, "the corpus includes malformed records"
+        assert figures["duplicates"] == 0
+    # The I/O baseline publishes the worker's record shapes: as many dead letters per input.
+    assert report["io_baseline"]["dead_letters"] == report["pipeline"]["dead_letters"]
+    assert report["io_baseline"]["alerts"] > 0
 
 
-def test_rates_and_ratios_are_positive(report: dict[str, Any]) -> None:
-    for key in ("baseline_msgs_per_s", "pipeline_articles_per_s", "throughput_ratio"):
+def test_soak_outputs_add_up(report: dict[str, Any]) -> None:
+    soak = report["soak"]
+    assert soak["completed"] == soak["articles"] == ARTICLES
+    assert soak["tagged"] + soak["dead_letters"] == soak["articles"]
+
+
+def test_rates_and_ratios_are_positive_and_consistent(report: dict[str, Any]) -> None:
+    for key in (*RATES, *RATIOS):
         value = report[key]
         assert isinstance(value, float)
         assert value > 0
     assert report["articles"] == ARTICLES
+    [only_round] = report["rounds"]  # the smoke run drains once per consumer
+    for ratio, rate in RATIOS.items():
+        expected = report["pipeline_articles_per_s"] / report[rate]
+        assert report[ratio] == pytest.approx(expected, rel=0.01)
+        assert only_round[ratio] == report[ratio]
+        spread = report["spread"][ratio]
+        assert spread["min"] <= spread["median"] <= spread["max"]
 
 
 def test_latency_and_memory_were_measured(report: dict[str, Any]) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from app.domain.pipeline import Pipeline
 from app.settings import Settings
+from app.streaming.records import SourceRecord, StageResult
+from app.streaming.stages import fused_stages
 from app.web.aggregates import (
     BUCKET_S,
     HISTORY_BUCKETS,
@@ -18,7 +21,7 @@ from app.web.aggregates import (
 )
 from app.web.alert_store import AlertFilter, AlertStore
 from app.web.dashboard import Dashboard
-from tests.support.factories import NOW, make_alert, make_dead_letter
+from tests.support.factories import NOW, make_alert, make_dead_letter, raw_article
 
 
 def test_store_lists_newest_first_and_evicts_the_oldest() -> None:
@@ -136,3 +139,29 @@ def test_dashboard_skips_messages_that_break_their_contract() -> None:
     json.dumps(stats)  # the stats are plain JSON
     assert stats["feed"]["alerts_kept"] == 1 and stats["latency"]["count"] == 1
     assert [s["stage"] for s in stats["stages"]] == ["validate", "tag", "detect"]
+
+
+def test_results_handed_over_in_process_show_as_if_read_from_the_topics() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    body = "Heavy rain flooded the market square; the council opened two shelters."
+    record = SourceRecord("raw", 0, 7, None, raw_article("rain", "Rain floods town", body))
+    results = fused_stages(Pipeline.from_settings(settings), record, datetime.now(UTC))
+    [tagged] = [r.tagged for r in results if r.tagged is not None]
+    from_topics, in_process = Dashboard(settings), Dashboard(settings)
+    from_topics.on_tagged(tagged.model_dump_json().encode(), NOW.timestamp())
+    in_process.on_results(results, NOW.timestamp())
+    letter, alert = make_dead_letter(), make_alert("a1")
+    from_topics.on_dead_letter(letter.model_dump_json().encode(), NOW.timestamp())
+    from_topics.on_alert(alert.model_dump_json().encode())
+    in_process.on_results(
+        [StageResult("validate", dead_letter=letter), StageResult("detect", alert=alert)],
+        NOW.timestamp(),
+    )
+    for dashboard in (from_topics, in_process):
+        assert dashboard.skipped == 0
+    now = NOW.timestamp()
+    assert in_process.topic_mix.recent(now) == from_topics.topic_mix.recent(now)
+    assert in_process.topic_mix.recent(now), "the tagged article counted"
+    assert in_process.dead_letters.recent() == from_topics.dead_letters.recent()
+    assert len(in_process.alerts) == len(from_topics.alerts) == 1
+    assert in_process.activity.severity_counts(now) == from_topics.activity.severity_counts(now)

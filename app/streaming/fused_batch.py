@@ -1,0 +1,46 @@
+"""The fused stages over a batch of raw records, one result list per record.
+
+Each record is processed on its own: a record the domain rejects becomes its own dead letter,
+and an error nothing else caught becomes a ``processing_error`` dead letter for that record
+alone, so one bad article never takes its batch with it (nor gets acked without a trace).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from app.domain.pipeline import Pipeline
+from app.domain.validation import Rejection
+from app.streaming.records import SourceRecord, StageResult, dead_letter_for, dead_letter_outgoing
+from app.streaming.stages import fused_stages
+
+log = logging.getLogger(__name__)
+
+Processed = tuple[SourceRecord, list[StageResult]]
+
+
+def process_batch(pipeline: Pipeline, records: Iterable[SourceRecord]) -> list[Processed]:
+    """``fused_stages`` for each record, with a catch-all per record."""
+    processed = []
+    for record in records:
+        now = datetime.now(UTC)
+        try:
+            results = fused_stages(pipeline, record, now)
+        except Exception as exc:  # any error is this record's dead letter
+            log.exception(
+                "unexpected error on %s/%s/%s", record.topic, record.partition, record.offset
+            )
+            results = [unexpected_failure(record, exc, now)]
+        processed.append((record, results))
+    return processed
+
+
+def unexpected_failure(record: SourceRecord, exc: Exception, now: datetime) -> StageResult:
+    """A ``processing_error`` dead letter for an error the stages did not turn into data."""
+    rejection = Rejection("processing_error", f"{type(exc).__name__}: {exc}"[:1000])
+    letter = dead_letter_for(record, "validate", rejection, now)
+    return StageResult(
+        "validate", outputs=[dead_letter_outgoing(letter, record)], dead_letter=letter
+    )
