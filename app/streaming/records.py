@@ -57,6 +57,8 @@ class StageResult:
     alert: EscalationAlert | None = None
     seconds: float | None = None
     """Processing time of this stage when the handler measured it itself (fused topology)."""
+    language: tuple[str, bool] | None = None
+    """Detect stage: the article's language and whether the escalation rules cover it."""
 
     @property
     def outcome(self) -> str:
