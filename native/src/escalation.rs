@@ -73,7 +73,11 @@ fn read_article(article: &Bound<'_, PyAny>) -> PyResult<ArticleParts> {
             let mention = mention?;
             let field = mention.getattr(intern!(py, "field"))?;
             let start: usize = mention.getattr(intern!(py, "start"))?.extract()?;
-            mentions.push((field.downcast::<PyString>()?.to_str()? == "title", start, code.clone()));
+            mentions.push((
+                field.downcast::<PyString>()?.to_str()? == "title",
+                start,
+                code.clone(),
+            ));
         }
         actors.push(code);
     }
@@ -85,7 +89,10 @@ fn read_article(article: &Bound<'_, PyAny>) -> PyResult<ArticleParts> {
     Ok(ArticleParts {
         title: article.getattr(intern!(py, "title"))?.extract()?,
         body: article.getattr(intern!(py, "body"))?.extract()?,
-        year: article.getattr(intern!(py, "published_at"))?.getattr(intern!(py, "year"))?.extract()?,
+        year: article
+            .getattr(intern!(py, "published_at"))?
+            .getattr(intern!(py, "year"))?
+            .extract()?,
         mentions: Mentions::new(mentions),
         topics,
         actors,
@@ -100,7 +107,11 @@ pub struct EscalationEngine {
 
 impl EscalationEngine {
     /// Both fields' hits, with the folded texts they point into.
-    fn scan<R>(&self, parts: &ArticleParts, then: impl FnOnce(&[Field<'_>], Vec<scan::Hit>) -> R) -> R {
+    fn scan<R>(
+        &self,
+        parts: &ArticleParts,
+        then: impl FnOnce(&[Field<'_>], Vec<scan::Hit>) -> R,
+    ) -> R {
         let folded = [Field::fold(&parts.title), Field::fold(&parts.body)];
         let fields = [
             Field::new(&parts.title, &folded[0], true),
@@ -109,7 +120,12 @@ impl EscalationEngine {
         let mut hits = Vec::new();
         for field in &fields {
             if field.text.chars > 0 {
-                hits.extend(scan::scan(&self.tables, field, parts.mentions.starts(field.title), parts.year));
+                hits.extend(scan::scan(
+                    &self.tables,
+                    field,
+                    parts.mentions.starts(field.title),
+                    parts.year,
+                ));
             }
         }
         then(&fields, hits)
@@ -121,7 +137,8 @@ fn field_of<'f, 'a>(fields: &'f [Field<'a>], title: bool) -> &'f Field<'a> {
 }
 
 fn snippet(fields: &[Field<'_>], hit: &scan::Hit) -> String {
-    field_of(fields, hit.title).snippet((hit.sentence_start, hit.sentence_end), (hit.start, hit.end))
+    field_of(fields, hit.title)
+        .snippet((hit.sentence_start, hit.sentence_end), (hit.start, hit.end))
 }
 
 #[pymethods]

@@ -23,7 +23,8 @@ impl LanguageDetector {
     #[new]
     #[pyo3(signature = (*, codes, sample_chars))]
     fn new(codes: HashMap<String, String>, sample_chars: usize) -> Self {
-        let allowed: Vec<Lang> = Lang::all().iter().copied().filter(|l| codes.contains_key(l.code())).collect();
+        let allowed: Vec<Lang> =
+            Lang::all().iter().copied().filter(|l| codes.contains_key(l.code())).collect();
         LanguageDetector { detector: Detector::with_allowlist(allowed), codes, sample_chars }
     }
 

@@ -97,12 +97,8 @@ struct Found {
 impl TopicTagger {
     fn terms_in(&self, text: &str) -> Vec<u32> {
         let joined = joined_words(text);
-        let mut found: Vec<u32> = joined
-            .split(' ')
-            .filter_map(|word| self.words.get(word))
-            .flatten()
-            .copied()
-            .collect();
+        let mut found: Vec<u32> =
+            joined.split(' ').filter_map(|word| self.words.get(word)).flatten().copied().collect();
         found.extend(
             self.phrases.find_overlapping_iter(&joined).map(|m| self.phrase_terms[m.pattern()]),
         );
@@ -260,7 +256,9 @@ impl TopicTagger {
         // Scores equal to 12 decimals are a tie (the same weights summed in another order
         // differ in the last bits), broken by code.
         let key = |t: usize| (scores[t].unwrap_or(0.0) * 1e12).round() as i64;
-        order.sort_by(|&a, &b| key(b).cmp(&key(a)).then(self.topics[a].code.cmp(&self.topics[b].code)));
+        order.sort_by(|&a, &b| {
+            key(b).cmp(&key(a)).then(self.topics[a].code.cmp(&self.topics[b].code))
+        });
         for topic in order {
             let ranks = &mut evidence[topic];
             ranks.sort_unstable();

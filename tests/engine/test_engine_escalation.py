@@ -101,3 +101,21 @@ def test_history_and_casualties() -> None:
     assert not EscalationEngine.reported_history("attacked the town in 2019", 2020)
     assert EscalationEngine.casualties("At least 1,200 people were killed.") == 1200
     assert EscalationEngine.casualties("The 2015 attacks killed the mayor.") == 0
+
+
+def test_near_sentences_lets_the_near_word_stand_in_an_earlier_sentence() -> None:
+    ruleset = load_ruleset()
+    [enemy] = [rule for rule in ruleset.rules if rule.id == "threaten.enemy"]
+    body = "Pyongyang said it would treat the South differently now. It is an enemy state."
+
+    def detector(near_sentences: int) -> EscalationDetector:
+        rule = enemy.model_copy(update={"near_sentences": near_sentences})
+        return EscalationDetector(ruleset.model_copy(update={"rules": [rule]}))
+
+    assert detector(0).evidence(_article("", body)) == []
+    hits = detector(1).evidence(_article("", body))
+    assert {(hit.rule_id, hit.sentence_index) for hit in hits} == {("threaten.enemy", 1)}
+    assert "enemy state" in {hit.phrase for hit in hits}  # the trigger alone: no near span
+    assert detector(1).detect(_article("", body)) is not None
+    with pytest.raises(ValueError, match="near_sentences"):
+        enemy.model_validate({**enemy.model_dump(), "near_sentences": 9})

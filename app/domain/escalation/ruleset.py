@@ -133,6 +133,9 @@ class RuleSpec(_Strict):
     terms: list[str] = Field(min_length=1)
     near: list[str] = Field(default_factory=list)
     window: int = Field(default=6, ge=1, le=30)
+    # The `near` word may also stand in this many sentences before the trigger's ("Pyongyang
+    # warned Seoul. It will cut every line."); the evidence is then the trigger alone.
+    near_sentences: int = Field(default=0, ge=0, le=3)
     direction: Literal["after", "before", "any"] = "any"
     needs_actor: bool = False
     unless: list[str] = Field(default_factory=list)

@@ -133,9 +133,8 @@ fn memchr_spaces(text: &str) -> Vec<usize> {
 fn abbreviation(text: &str, start: usize, mark: usize) -> bool {
     let bytes = text.as_bytes();
     let low = text[..mark].char_indices().rev().nth(4).map_or(0, |(at, _)| at).max(start);
-    let word_before = |at: usize| {
-        text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_')
-    };
+    let word_before =
+        |at: usize| text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
     let ends_with = |token: &[u8], letter: bool| {
         (0..2).any(|dots| {
             let Some(at) = mark.checked_sub(token.len() + dots).filter(|&at| at >= low) else {
@@ -165,11 +164,10 @@ mod tests {
 
     #[test]
     fn splits_sentences_but_not_abbreviations() {
-        assert_eq!(sentences("Mr. Kim left. The U.S. said no. “Yes,” he said."), [
-            "Mr. Kim left.",
-            "The U.S. said no.",
-            "“Yes,” he said."
-        ]);
+        assert_eq!(
+            sentences("Mr. Kim left. The U.S. said no. “Yes,” he said."),
+            ["Mr. Kim left.", "The U.S. said no.", "“Yes,” he said."]
+        );
         assert_eq!(sentences("One.\nTwo three"), ["One.", "Two three"]);
         assert_eq!(sentences("Ça va. Élan"), ["Ça va. Élan"]);
     }

@@ -49,7 +49,12 @@ impl Mentions {
     }
 
     /// (start, code) of the mentions starting in `[start, end)` of a field, in offset order.
-    pub fn between(&self, title: bool, start: usize, end: usize) -> impl Iterator<Item = (usize, &str)> {
+    pub fn between(
+        &self,
+        title: bool,
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = (usize, &str)> {
         let (starts, codes) = &self.fields[usize::from(title)];
         let low = starts.partition_point(|&s| s < start);
         let high = starts.partition_point(|&s| s < end).max(low);
@@ -133,7 +138,8 @@ fn dedupe(tables: &Tables, hits: Vec<Hit>) -> Vec<Hit> {
             kept.iter().any(|o| {
                 o.category == h.category
                     && o.title == h.title
-                    && ((o.start < h.start && o.end >= h.end) || (o.start == h.start && o.end > h.end))
+                    && ((o.start < h.start && o.end >= h.end)
+                        || (o.start == h.start && o.end > h.end))
             })
         })
         .collect();
@@ -174,7 +180,8 @@ fn severity_of(tables: &Tables, hits: &[Hit], weak_context: bool) -> f64 {
     let mut firm: Vec<usize> = hits.iter().filter(|h| !h.hedged).map(|h| h.category).collect();
     firm.sort_unstable();
     firm.dedup();
-    let mut boost = spec.max_category_boost.min(spec.category_boost * firm.len().saturating_sub(1) as f64);
+    let mut boost =
+        spec.max_category_boost.min(spec.category_boost * firm.len().saturating_sub(1) as f64);
     if hits.iter().any(|h| !h.hedged && h.modified) {
         boost += spec.modifier_boost;
     }
@@ -287,7 +294,9 @@ fn categories_of(tables: &Tables, hits: &[Hit]) -> Vec<Category> {
             None => groups.push((hit.category, vec![i])),
         }
     }
-    let top = |members: &[usize]| members.iter().map(|&i| hits[i].weight).fold(f64::NEG_INFINITY, f64::max);
+    let top = |members: &[usize]| {
+        members.iter().map(|&i| hits[i].weight).fold(f64::NEG_INFINITY, f64::max)
+    };
     groups.sort_by(|a, b| top(&b.1).total_cmp(&top(&a.1)).then(a.0.cmp(&b.0)));
     groups
         .into_iter()
@@ -297,8 +306,14 @@ fn categories_of(tables: &Tables, hits: &[Hit]) -> Vec<Category> {
                 (h.weight, tables.rules[h.rule].cameo.len(), usize::MAX - h.start)
             };
             // The first of equal keys wins: highest weight, most specific code, earliest.
-            let best = evidence.iter().copied().fold(evidence[0], |b, i| if key(i) > key(b) { i } else { b });
-            evidence.sort_by_key(|&i| (!hits[i].title, hits[i].start, tables.rules[hits[i].rule].id_rank));
+            let best =
+                evidence
+                    .iter()
+                    .copied()
+                    .fold(evidence[0], |b, i| if key(i) > key(b) { i } else { b });
+            evidence.sort_by_key(|&i| {
+                (!hits[i].title, hits[i].start, tables.rules[hits[i].rule].id_rank)
+            });
             evidence.truncate(MAX_EVIDENCE);
             Category { category, best, evidence }
         })
@@ -307,7 +322,11 @@ fn categories_of(tables: &Tables, hits: &[Hit]) -> Vec<Category> {
 
 /// Source -> target: the actor named before the trigger in its sentence acts, the one after
 /// it is acted upon; votes weighted by match weight; else the most-mentioned actors.
-fn dyad_of(hits: &[Hit], mentions: &Mentions, ranked: &[String]) -> Option<(String, Option<String>)> {
+fn dyad_of(
+    hits: &[Hit],
+    mentions: &Mentions,
+    ranked: &[String],
+) -> Option<(String, Option<String>)> {
     fn vote<'m>(votes: &mut Vec<(&'m str, f64)>, code: &'m str, weight: f64) {
         match votes.iter_mut().find(|(c, _)| *c == code) {
             Some((_, total)) => *total += weight,

@@ -19,9 +19,10 @@ use crate::text::fold;
 /// `get!(dict, "key")`: the value under `key`, extracted, or a ValueError naming the key.
 macro_rules! get {
     ($dict:expr, $key:literal) => {
-        $dict.get_item(intern!($dict.py(), $key)).and_then(|v| v.extract()).map_err(|e| {
-            PyValueError::new_err(format!("escalation rules: {}: {}", $key, e))
-        })?
+        $dict
+            .get_item(intern!($dict.py(), $key))
+            .and_then(|v| v.extract())
+            .map_err(|e| PyValueError::new_err(format!("escalation rules: {}: {}", $key, e)))?
     };
 }
 
@@ -55,6 +56,8 @@ pub struct Rule {
     pub direction: Direction,
     /// 0: the whole sentence.
     pub unless_window: usize,
+    /// How many sentences before the trigger's may hold its `near` word (0: its own only).
+    pub near_sentences: usize,
     /// Its code escalates between states (severity scope).
     pub interstate: bool,
     /// Rank of the id in sorted order: evidence is sorted by id.
@@ -179,7 +182,12 @@ pub fn inflect(verb: &str) -> Vec<String> {
         return vec![word.to_owned(), format!("{word}s"), format!("{word}d"), format!("{cut}ing")];
     }
     if word.ends_with('y') && chars.len() > 1 && !"aeiou".contains(chars[chars.len() - 2]) {
-        return vec![word.to_owned(), format!("{cut}ies"), format!("{cut}ied"), format!("{word}ing")];
+        return vec![
+            word.to_owned(),
+            format!("{cut}ies"),
+            format!("{cut}ied"),
+            format!("{word}ing"),
+        ];
     }
     if ["s", "sh", "ch", "x", "z"].iter().any(|end| word.ends_with(end)) {
         return forms(word, "es", "ed", "ing");
@@ -339,6 +347,7 @@ impl Tables {
                     _ => Direction::Any,
                 },
                 unless_window: get!(spec, "unless_window"),
+                near_sentences: get!(spec, "near_sentences"),
                 interstate: interstate_codes.iter().any(|code| cameo.starts_with(code.as_str())),
                 id_rank: 0,
                 cameo,

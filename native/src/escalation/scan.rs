@@ -171,8 +171,12 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
             mention_starts.get(low).is_some_and(|&m| m < s1)
         };
         let first = phrases.partition_point(|p| p.start < s0);
-        let context: Vec<Phrase> =
-            phrases[first..].iter().take_while(|p| p.start < s1).filter(|p| p.end <= s1).copied().collect();
+        let context: Vec<Phrase> = phrases[first..]
+            .iter()
+            .take_while(|p| p.start < s1)
+            .filter(|p| p.end <= s1)
+            .copied()
+            .collect();
         let armed = context.iter().any(|p| tables.context_entries[p.entry].cues & ARMED != 0);
         let spaces_from = field.spaces.partition_point(|&p| p < s0);
         let spaces_to = field.spaces.partition_point(|&p| p < s1);
@@ -188,7 +192,14 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
             .iter()
             .filter(|&&index| !tables.rules[index].needs_actor || names_actor)
             .filter(|&&index| !vetoed(tables, index, &window, &context))
-            .filter_map(|&index| near_extent(tables, index, &window, &context).map(|e| (index, e)))
+            .filter_map(|&rule| {
+                near_extent(tables, rule, &window, &context)
+                    .or_else(|| {
+                        near_in_earlier_sentences(tables, rule, &phrases, &sentences, index)
+                            .then_some((start, end))
+                    })
+                    .map(|extent| (rule, extent))
+            })
             .collect();
         if candidates.is_empty() {
             continue;
@@ -240,13 +251,33 @@ fn context_phrases(tables: &Tables, field: &Field<'_>) -> Vec<Phrase> {
             let end = folded.map.char_at(m.end());
             let entry = m.pattern().as_usize();
             let glued = tables.context_entries[entry].glued;
-            let whole = (glued || start == 0 || !field.is_word_at(start - 1))
-                && !field.is_word_at(end);
+            let whole =
+                (glued || start == 0 || !field.is_word_at(start - 1)) && !field.is_word_at(end);
             whole.then_some(Phrase { start, end, entry })
         })
         .collect();
     phrases.sort_by_key(|p| p.start);
     phrases
+}
+
+/// Whether a rule's `near` word stands in one of the `near_sentences` sentences before
+/// sentence `at` (rules whose word must come after the trigger never look back). The evidence
+/// is then the trigger alone.
+fn near_in_earlier_sentences(
+    tables: &Tables,
+    index: usize,
+    phrases: &[Phrase],
+    sentences: &[(usize, usize)],
+    at: usize,
+) -> bool {
+    let rule = &tables.rules[index];
+    if !rule.has_near || rule.near_sentences == 0 || rule.direction == Direction::After || at == 0 {
+        return false;
+    }
+    let (from, to) = (sentences[at.saturating_sub(rule.near_sentences)].0, sentences[at].0);
+    phrases.iter().any(|p| {
+        p.start >= from && p.end <= to && tables.context_entries[p.entry].near.contains(&index)
+    })
 }
 
 /// A rule's `unless` word in its window (or anywhere in the sentence) vetoes it.
@@ -372,8 +403,10 @@ static EVENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("a valid pattern")
 });
 static DECADE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:the\s+)?(?:(?:1[6-9]|20)[0-9]0s|(?:fifties|sixties|seventies|eighties|nineties))\b")
-        .expect("a valid pattern")
+    Regex::new(
+        r"\b(?:the\s+)?(?:(?:1[6-9]|20)[0-9]0s|(?:fifties|sixties|seventies|eighties|nineties))\b",
+    )
+    .expect("a valid pattern")
 });
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:since|still|has been|have been|continues?|continuing|ongoing)\b")
@@ -393,7 +426,8 @@ pub fn reported_history(window: &str, year: i64) -> bool {
     let number = |s: &str| s.parse::<i64>().unwrap_or(i64::MAX);
     for caps in SPAN.captures_iter(window) {
         let (first, last) = (&caps[1], &caps[2]);
-        let end = if last.len() == 4 { number(last) } else { number(&format!("{}{last}", &first[..2])) };
+        let end =
+            if last.len() == 4 { number(last) } else { number(&format!("{}{last}", &first[..2])) };
         if number(first) <= end && end < year {
             return true;
         }
