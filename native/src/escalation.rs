@@ -112,28 +112,25 @@ impl EscalationEngine {
         parts: &ArticleParts,
         then: impl FnOnce(&[Field<'_>], Vec<scan::Hit>) -> R,
     ) -> R {
-        let folded = [Field::fold(&parts.title), Field::fold(&parts.body)];
-        let fields = [
-            Field::new(&parts.title, &folded[0], true),
-            Field::new(&parts.body, &folded[1], false),
-        ];
+        let mut fields = Vec::with_capacity(2);
         let mut hits = Vec::new();
-        for field in &fields {
-            if field.text.chars > 0 {
-                hits.extend(scan::scan(
-                    &self.tables,
-                    field,
-                    parts.mentions.starts(field.title),
-                    parts.year,
-                ));
+        for (text, title) in [(&parts.title, true), (&parts.body, false)] {
+            let triggers = scan::triggers(&self.tables, text);
+            if triggers.is_empty() {
+                continue; // most fields of a stream: no trigger with a rule
             }
+            let field = Field::new(text, title);
+            let starts = parts.mentions.starts(title);
+            hits.extend(scan::scan(&self.tables, &field, &triggers, starts, parts.year));
+            fields.push(field);
         }
         then(&fields, hits)
     }
 }
 
+/// The field a hit points into (only fields with hits are kept).
 fn field_of<'f, 'a>(fields: &'f [Field<'a>], title: bool) -> &'f Field<'a> {
-    &fields[usize::from(!title)]
+    fields.iter().find(|f| f.title == title).unwrap_or(&fields[0])
 }
 
 fn snippet(fields: &[Field<'_>], hit: &scan::Hit) -> String {

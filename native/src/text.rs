@@ -4,8 +4,25 @@
 //! Character classes come from Rust's own Unicode tables (`char::is_whitespace`,
 //! `char::is_alphanumeric`, `char::to_lowercase`).
 
+use aho_corasick::automaton::OverlappingState;
+use aho_corasick::{AhoCorasick, Anchored, Input, Match};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+
+/// Every match of `automaton` that starts at byte `at` of `haystack` (an anchored overlapping
+/// search: the automaton must be built with an anchored start state).
+pub fn matches_at(automaton: &AhoCorasick, haystack: &str, at: usize) -> Vec<Match> {
+    let input = Input::new(haystack).range(at..).anchored(Anchored::Yes);
+    let mut state = OverlappingState::start();
+    let mut found = Vec::new();
+    while automaton.try_find_overlapping(input.clone(), &mut state).is_ok() {
+        match state.get_match() {
+            Some(m) => found.push(m),
+            None => break,
+        }
+    }
+    found
+}
 
 /// Horizontal spaces that normalisation collapses: a run of them becomes one plain space.
 fn is_horizontal_space(c: char) -> bool {
@@ -17,30 +34,40 @@ fn is_horizontal_space(c: char) -> bool {
 }
 
 /// True when `normalize` would return `text` unchanged (clean news text nearly always is: the
-/// caller then gets its own string object back, nothing is copied).
+/// caller then gets its own string object back, nothing is copied). Bytes are scanned; only
+/// the lead bytes of the non-ASCII spaces (0xC2, 0xE1, 0xE2, 0xE3) are decoded.
 fn is_normalized(text: &str) -> bool {
-    let mut previous: Option<char> = None;
-    let mut breaks = 0;
-    for c in text.chars() {
-        match c {
-            '\n' => {
-                breaks += 1;
-                if breaks > 2 || previous.is_none_or(|p| p != '\n' && p.is_whitespace()) {
-                    return false;
-                }
-            }
-            ' ' => {
-                if previous.is_none_or(|p| p == ' ' || p == '\n') {
-                    return false;
-                }
-                breaks = 0;
-            }
-            _ if c.is_whitespace() || is_horizontal_space(c) => return false,
-            _ => breaks = 0,
-        }
-        previous = Some(c);
+    let bytes = text.as_bytes();
+    if bytes.first().is_some_and(|&b| b == b' ' || b == b'\n') {
+        return false;
     }
-    previous.is_none_or(|last| !last.is_whitespace())
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' => {
+                if matches!(bytes.get(i + 1), None | Some(b' ' | b'\n')) {
+                    return false; // two spaces, or one ending a line or the text
+                }
+            }
+            b'\n' => {
+                let next = bytes.get(i + 1);
+                if next.is_none()
+                    || next == Some(&b' ')
+                    || (next == Some(&b'\n') && bytes.get(i + 2).is_none_or(|&c| c == b'\n'))
+                {
+                    return false; // a line starting with a space, three breaks, a trailing one
+                }
+            }
+            0x09..=0x0d | 0x1c..=0x1f | 0x7f => return false,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() || is_horizontal_space(c) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Collapse runs of spaces, keep single paragraph breaks, trim every line and the ends.

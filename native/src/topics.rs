@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+
+use crate::text::matches_at;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -79,6 +81,8 @@ pub struct TopicTagger {
     words: hashbrown::HashMap<String, Vec<u32>>,
     phrases: AhoCorasick,
     phrase_terms: Vec<u32>,
+    /// The first word of every phrase.
+    phrase_heads: hashbrown::HashSet<String>,
     /// Per term, the topics it is evidence for; per topic, its evidence terms by rank.
     ranks: Vec<Vec<Rank>>,
     ranked_terms: Vec<Vec<u32>>,
@@ -97,11 +101,19 @@ struct Found {
 impl TopicTagger {
     fn terms_in(&self, text: &str) -> Vec<u32> {
         let joined = joined_words(text);
-        let mut found: Vec<u32> =
-            joined.split(' ').filter_map(|word| self.words.get(word)).flatten().copied().collect();
-        found.extend(
-            self.phrases.find_overlapping_iter(&joined).map(|m| self.phrase_terms[m.pattern()]),
-        );
+        let mut found: Vec<u32> = Vec::new();
+        let mut at = 0; // byte offset of the space before the current word
+        for word in joined[1..].split(' ') {
+            if let Some(terms) = self.words.get(word) {
+                found.extend(terms);
+            }
+            // Phrases are searched anchored at the words that begin one.
+            if self.phrase_heads.contains(word) {
+                let phrases = matches_at(&self.phrases, &joined, at);
+                found.extend(phrases.iter().map(|m| self.phrase_terms[m.pattern()]));
+            }
+            at += word.len() + 1;
+        }
         found.sort_unstable();
         found.dedup();
         found
@@ -164,8 +176,12 @@ impl TopicTagger {
             return Err(PyValueError::new_err("a weight of an unknown topic"));
         }
         let (keys, phrase_terms): (Vec<String>, Vec<u32>) = phrases.into_iter().unzip();
+        let phrase_heads =
+            keys.iter().filter_map(|k| k.split_whitespace().next().map(str::to_owned)).collect();
         let phrases = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(&keys)
             .map_err(|e| PyValueError::new_err(format!("topic phrases: {e}")))?;
         let boost = 1.0 + title_boost;
@@ -211,6 +227,7 @@ impl TopicTagger {
             words: words.into_iter().collect(),
             phrases,
             phrase_terms,
+            phrase_heads,
             ranks,
             ranked_terms,
             max_body_chars,

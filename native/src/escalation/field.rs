@@ -18,7 +18,7 @@ use regex::Regex;
 use crate::text::{fold, CharMap, Indexed};
 
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([.!?]["')\]\x{201D}\x{2019}]*)([^\S\n]+)["'(\[\x{201C}\x{2018}]?[A-Z0-9]"#)
+    Regex::new(r#"[.!?]["')\]\x{201D}\x{2019}]*[^\S\n]+["'(\[\x{201C}\x{2018}]?[A-Z0-9]"#)
         .expect("a valid pattern")
 });
 const ABBREVIATIONS: [&str; 14] =
@@ -28,25 +28,47 @@ const SNIPPET: usize = 300;
 pub struct Field<'a> {
     pub title: bool,
     pub text: Indexed<'a>,
-    pub folded: Indexed<'a>,
+    pub folded: String,
+    pub folded_map: CharMap,
     /// Character offsets of the plain spaces of `folded`, ascending.
     pub spaces: Vec<usize>,
 }
 
-impl<'a> Field<'a> {
-    pub fn new(text: &'a str, folded: &'a str, title: bool) -> Self {
-        let folded = Indexed::new(folded);
-        let spaces = if folded.text.is_ascii() {
-            memchr_spaces(folded.text)
-        } else {
-            folded.text.chars().enumerate().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect()
-        };
-        Field { title, text: Indexed::new(text), folded, spaces }
+/// " " + the text with every character but letters and digits as a space, folded + " ", and
+/// its character map: trigger keys (" cut ties ") are found in it on whole words only.
+pub fn spaced(text: &str) -> (String, CharMap) {
+    let mut spaced = String::with_capacity(text.len() + 2);
+    spaced.push(' ');
+    if text.is_ascii() {
+        spaced.extend(text.bytes().map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b.to_ascii_lowercase())
+            } else {
+                ' '
+            }
+        }));
+    } else {
+        spaced.extend(text.chars().map(|c| if c.is_alphanumeric() { fold(c) } else { ' ' }));
     }
+    spaced.push(' ');
+    let map = CharMap::new(&spaced);
+    (spaced, map)
+}
 
-    /// The text folded (text.rs), to be kept alive beside the field.
-    pub fn fold(text: &str) -> String {
-        text.chars().map(fold).collect()
+impl<'a> Field<'a> {
+    pub fn new(text: &'a str, title: bool) -> Self {
+        let (folded, spaces) = if text.is_ascii() {
+            let folded = text.to_ascii_lowercase();
+            let spaces = memchr_spaces(&folded);
+            (folded, spaces)
+        } else {
+            let folded: String = text.chars().map(fold).collect();
+            let spaces =
+                folded.chars().enumerate().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
+            (folded, spaces)
+        };
+        let folded_map = CharMap::new(&folded);
+        Field { title, text: Indexed::new(text), folded, folded_map, spaces }
     }
 
     pub fn name(&self) -> &'static str {
@@ -57,20 +79,14 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// " " + `folded` with every character but letters and digits as a space + " ", and its
-    /// character map.
-    pub fn spaced(&self) -> (String, CharMap) {
-        let mut spaced = String::with_capacity(self.folded.text.len() + 2);
-        spaced.push(' ');
-        spaced.extend(self.folded.text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }));
-        spaced.push(' ');
-        let map = CharMap::new(&spaced);
-        (spaced, map)
+    /// `folded[start..end]` by character offsets.
+    pub fn folded_slice(&self, start: usize, end: usize) -> &str {
+        &self.folded[self.folded_map.byte_at(start)..self.folded_map.byte_at(end.max(start))]
     }
 
     /// Whether the folded character at `at` is a letter or digit (false past the ends).
     pub fn is_word_at(&self, at: usize) -> bool {
-        at < self.folded.chars && self.folded.slice(at, at + 1).chars().all(char::is_alphanumeric)
+        at < self.text.chars && self.folded_slice(at, at + 1).chars().all(char::is_alphanumeric)
     }
 
     /// The sentences of the text as character spans, in order.
@@ -81,13 +97,17 @@ impl<'a> Field<'a> {
         for line in text.split('\n') {
             let end = paragraph + line.len();
             let mut start = paragraph;
-            for caps in SENTENCE_END.captures_iter(line) {
-                let mark = paragraph + caps.get(1).map_or(0, |m| m.start()) + 1;
+            for m in SENTENCE_END.find_iter(line) {
+                let mark = paragraph + m.start() + 1;
                 if abbreviation(text, start, mark) {
                     continue;
                 }
                 self.push_trimmed(&mut spans, start, mark);
-                start = paragraph + caps.get(2).map_or(0, |m| m.end());
+                // The next sentence starts after the spaces (at its opening mark or letter).
+                let rest = &line[m.start() + 1..m.end()];
+                let closers = rest.len() - rest.trim_start_matches(is_closer).len();
+                let spaces = rest[closers..].len() - rest[closers..].trim_start().len();
+                start = paragraph + m.start() + 1 + closers + spaces;
             }
             self.push_trimmed(&mut spans, start, end);
             paragraph = end + 1;
@@ -124,6 +144,10 @@ impl<'a> Field<'a> {
     }
 }
 
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}')
+}
+
 fn memchr_spaces(text: &str) -> Vec<usize> {
     text.bytes().enumerate().filter(|(_, b)| *b == b' ').map(|(i, _)| i).collect()
 }
@@ -157,8 +181,7 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
-        let folded = Field::fold(text);
-        let field = Field::new(text, &folded, false);
+        let field = Field::new(text, false);
         field.sentences().into_iter().map(|(s, e)| field.text.slice(s, e)).collect()
     }
 

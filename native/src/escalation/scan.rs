@@ -8,11 +8,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::field::{spaced, Field};
 use super::rules::{
     Direction, Rule, Tables, ARMED, DEESCALATION, DENIAL, HEDGE, HISTORY, MODIFIER, NEGATION,
     RESOLUTION,
 };
-use super::Field;
+use crate::text::matches_at;
 
 /// Why a trigger reports no new escalation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -124,37 +125,56 @@ impl Window<'_> {
     }
 }
 
-/// The hits of one field. `mention_starts`: where actors are named in it (sorted); `year`:
-/// the article's publication year (explicit years are judged against it).
-pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: i64) -> Vec<Hit> {
-    let (spaced, spaced_map) = field.spaced();
+/// A trigger key found in a field: character offsets of its words, its entry.
+pub type Trigger = (usize, usize, usize);
+
+/// The trigger keys of a field's text (metaphors included), by end, the longest first; empty
+/// when none of them has a rule (most articles: nothing more is done with them).
+pub fn triggers(tables: &Tables, text: &str) -> Vec<Trigger> {
+    let (spaced, spaced_map) = spaced(text);
     // Keys are padded with spaces: a match runs from the space before its first word to the
     // space after its last (one character off for the padding).
-    let mut triggers: Vec<(usize, usize, usize)> = tables
-        .triggers
-        .find_overlapping_iter(&spaced)
-        .map(|m| {
-            let start = spaced_map.char_at(m.start());
-            (start, spaced_map.char_at(m.end()) - 2, m.pattern().as_usize())
-        })
-        .collect();
-    if !triggers.iter().any(|&(_, _, key)| !tables.trigger_entries[key].rules.is_empty()) {
+    let mut found: Vec<Trigger> = Vec::new();
+    let mut at = 0; // byte offset of the space before the current word
+    for word in spaced[1..].split(' ') {
+        if !word.is_empty() && tables.trigger_heads.contains(word) {
+            for m in matches_at(&tables.triggers, &spaced, at) {
+                let start = spaced_map.char_at(m.start());
+                found.push((start, spaced_map.char_at(m.end()) - 2, m.pattern().as_usize()));
+            }
+        }
+        at += word.len() + 1;
+    }
+    if !found.iter().any(|&(_, _, key)| !tables.trigger_entries[key].rules.is_empty()) {
         return Vec::new();
     }
-    triggers.sort_unstable();
-    triggers.sort_by_key(|&(_, end, _)| end); // by end, the longest first
+    found.sort_unstable();
+    found.sort_by_key(|&(_, end, _)| end);
+    found
+}
+
+/// The hits of one field's triggers. `mention_starts`: where actors are named in it (sorted);
+/// `year`: the article's publication year (explicit years are judged against it).
+pub fn scan(
+    tables: &Tables,
+    field: &Field<'_>,
+    triggers: &[Trigger],
+    mention_starts: &[usize],
+    year: i64,
+) -> Vec<Hit> {
     let metaphors: Vec<(usize, usize)> = triggers
         .iter()
         .filter(|&&(_, _, key)| tables.trigger_entries[key].metaphor)
         .map(|&(start, end, _)| (start, end))
         .collect();
-    let phrases = context_phrases(tables, field);
     let sentences = field.sentences();
+    // Context phrases are looked for only in the sentences that hold a trigger.
+    let mut phrases_of: Vec<Option<Vec<Phrase>>> = vec![None; sentences.len()];
     let lead_end =
         sentences.get(tables.severity.lead_sentences - 1).map_or(field.text.chars, |s| s.0);
     let question_title = field.title && field.text.text.trim_end().ends_with('?');
     let mut hits = Vec::new();
-    for &(start, end, key) in &triggers {
+    for &(start, end, key) in triggers {
         let rules = &tables.trigger_entries[key].rules;
         if rules.is_empty() || metaphors.iter().any(|&(s, e)| s < end && start < e) {
             continue;
@@ -170,13 +190,8 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
             let low = mention_starts.partition_point(|&m| m < s0);
             mention_starts.get(low).is_some_and(|&m| m < s1)
         };
-        let first = phrases.partition_point(|p| p.start < s0);
-        let context: Vec<Phrase> = phrases[first..]
-            .iter()
-            .take_while(|p| p.start < s1)
-            .filter(|p| p.end <= s1)
-            .copied()
-            .collect();
+        let context: &[Phrase] =
+            phrases_of[index].get_or_insert_with(|| context_phrases(tables, field, (s0, s1)));
         let armed = context.iter().any(|p| tables.context_entries[p.entry].cues & ARMED != 0);
         let spaces_from = field.spaces.partition_point(|&p| p < s0);
         let spaces_to = field.spaces.partition_point(|&p| p < s1);
@@ -191,11 +206,11 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
         let candidates: Vec<(usize, (usize, usize))> = rules
             .iter()
             .filter(|&&index| !tables.rules[index].needs_actor || names_actor)
-            .filter(|&&index| !vetoed(tables, index, &window, &context))
+            .filter(|&&index| !vetoed(tables, index, &window, context))
             .filter_map(|&rule| {
-                near_extent(tables, rule, &window, &context)
+                near_extent(tables, rule, &window, context)
                     .or_else(|| {
-                        near_in_earlier_sentences(tables, rule, &phrases, &sentences, index)
+                        near_in_earlier_sentences(tables, rule, field, &sentences, index)
                             .then_some((start, end))
                     })
                     .map(|extent| (rule, extent))
@@ -204,7 +219,7 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
         if candidates.is_empty() {
             continue;
         }
-        let cues = check_cues(tables, field, &window, &context, year);
+        let cues = check_cues(tables, field, &window, context, year);
         let hedged = question_title || cues.hedged;
         let factor = if hedged { tables.severity.hedge_factor } else { 1.0 };
         for (rule_index, (from, to)) in candidates {
@@ -240,24 +255,23 @@ pub fn scan(tables: &Tables, field: &Field<'_>, mention_starts: &[usize], year: 
     hits
 }
 
-/// Every whole-word context phrase of the field, by start.
-fn context_phrases(tables: &Tables, field: &Field<'_>) -> Vec<Phrase> {
-    let folded = &field.folded;
-    let mut phrases: Vec<Phrase> = tables
+/// The whole-word context phrases of a sentence (character offsets in the field).
+fn context_phrases(tables: &Tables, field: &Field<'_>, (s0, s1): (usize, usize)) -> Vec<Phrase> {
+    let offset = field.folded_map.byte_at(s0);
+    let sentence = field.folded_slice(s0, s1);
+    tables
         .context
-        .find_overlapping_iter(folded.text)
+        .find_overlapping_iter(sentence)
         .filter_map(|m| {
-            let start = folded.map.char_at(m.start());
-            let end = folded.map.char_at(m.end());
+            let start = field.folded_map.char_at(offset + m.start());
+            let end = field.folded_map.char_at(offset + m.end());
             let entry = m.pattern().as_usize();
             let glued = tables.context_entries[entry].glued;
             let whole =
                 (glued || start == 0 || !field.is_word_at(start - 1)) && !field.is_word_at(end);
             whole.then_some(Phrase { start, end, entry })
         })
-        .collect();
-    phrases.sort_by_key(|p| p.start);
-    phrases
+        .collect()
 }
 
 /// Whether a rule's `near` word stands in one of the `near_sentences` sentences before
@@ -266,17 +280,18 @@ fn context_phrases(tables: &Tables, field: &Field<'_>) -> Vec<Phrase> {
 fn near_in_earlier_sentences(
     tables: &Tables,
     index: usize,
-    phrases: &[Phrase],
+    field: &Field<'_>,
     sentences: &[(usize, usize)],
     at: usize,
 ) -> bool {
     let rule = &tables.rules[index];
-    if !rule.has_near || rule.near_sentences == 0 || rule.direction == Direction::After || at == 0 {
+    if !rule.has_near || rule.near_sentences == 0 || rule.direction == Direction::After {
         return false;
     }
-    let (from, to) = (sentences[at.saturating_sub(rule.near_sentences)].0, sentences[at].0);
-    phrases.iter().any(|p| {
-        p.start >= from && p.end <= to && tables.context_entries[p.entry].near.contains(&index)
+    sentences[at.saturating_sub(rule.near_sentences)..at].iter().any(|&sentence| {
+        context_phrases(tables, field, sentence)
+            .iter()
+            .any(|p| tables.context_entries[p.entry].near.contains(&index))
     })
 }
 
@@ -371,11 +386,10 @@ fn check_cues(
         Some(Reason::History)
     } else {
         let (first, last) = (window.before(cues.history), window.after(cues.history));
-        let folded = &field.folded;
-        let words = format!("{} {}", folded.slice(first, ts), folded.slice(ts, last));
+        let words = format!("{} {}", field.folded_slice(first, ts), field.folded_slice(ts, last));
         reported_history(&words, year).then_some(Reason::History)
     };
-    let hedged = field.folded.slice(window.sentence.0, window.sentence.1).ends_with('?')
+    let hedged = field.folded_slice(window.sentence.0, window.sentence.1).ends_with('?')
         || context.iter().any(|p| kind(p, HEDGE) && p.end <= ts && back(p, cues.hedge));
     let modified = context
         .iter()
