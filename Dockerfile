@@ -1,29 +1,24 @@
 # The worker image used by docker-compose.yml (not built on our own machines: no Docker engine).
 
-# The native core (native/, Rust + PyO3), built against Debian bookworm's CPython 3.11: the same
-# ABI and extension suffix as the python:3.11-slim stage below.
-FROM rust:1.95-slim-bookworm AS native
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-dev \
+# The wheel, engine included: maturin (pyproject.toml's build backend) compiles native/ with
+# cargo against Debian bookworm's CPython 3.11, the same ABI as the python:3.11-slim stage.
+FROM rust:1.95-slim-bookworm AS build
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-dev python3-pip \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
-COPY native ./
-RUN PYO3_PYTHON=python3 cargo build --release --locked
-
-FROM python:3.11-slim
-WORKDIR /srv/brinkwatch
-# gcc: the domain code is compiled with mypyc (scripts/compile_domain.py), as on our machines.
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev \
-    && rm -rf /var/lib/apt/lists/*
-COPY requirements.lock pyproject.toml README.md ./
+COPY pyproject.toml README.md ./
 COPY app ./app
 COPY schemas ./schemas
 COPY native ./native
-COPY scripts/compile_domain.py scripts/build_native.py ./scripts/
-COPY --from=native /build/target/release/lib_native.so /tmp/lib_native.so
-# Editable install: the compiled modules sit next to their sources, as on a development machine.
-RUN pip install --no-cache-dir -c requirements.lock -e . mypy==2.4.1 setuptools==65.5.0 \
-    && python scripts/compile_domain.py \
-    && python scripts/build_native.py --install /tmp/lib_native.so \
+RUN pip3 install --break-system-packages --no-cache-dir maturin==1.15.0 \
+    && maturin build --release --locked --interpreter python3 --out /wheels
+
+FROM python:3.11-slim
+WORKDIR /srv/brinkwatch
+COPY requirements.lock ./
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir -c requirements.lock /wheels/*.whl \
+    && rm -rf /wheels \
     && useradd --create-home brinkwatch
 USER brinkwatch
 ENV BRINKWATCH_DATA_DIR=/home/brinkwatch/state

@@ -1,19 +1,32 @@
 # The few verbs people type. `make run` and `make test` do all the set-up themselves.
-.PHONY: run test lint schemas bench bench-domain bootstrap clean kafka-stop compile
+.PHONY: run test lint schemas bench bench-domain bootstrap engine goldens clean kafka-stop
 
 PY := .venv/bin/python
 BW := .venv/bin/brinkwatch
-# rustup's cargo, also when ~/.cargo/bin is not on PATH (as in some CI jobs)
-CARGO := $(shell command -v cargo 2>/dev/null || echo $(HOME)/.cargo/bin/cargo)
+# maturin needs cargo (rustup's, also when ~/.cargo/bin is not on PATH) and itself on PATH.
+export PATH := $(CURDIR)/.venv/bin:$(HOME)/.cargo/bin:$(PATH)
+# The engine (native/, Rust) is built into app/_native*.so; make rebuilds it when one of its
+# sources is newer than the last build.
+ENGINE_SOURCES := native/Cargo.toml native/Cargo.lock $(shell find native/src -name '*.rs')
 
 bootstrap:
 	./scripts/bootstrap.sh
+	$(MAKE) engine
+
+# Rebuild the engine in place after editing native/ (`pip install -e .` does the same).
+engine: .venv/.brinkwatch-engine
+
+.venv/.brinkwatch-engine: $(ENGINE_SOURCES) .venv/.brinkwatch-installed
+	@echo "building the engine (native/, maturin + cargo)..."
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
 
 run: bootstrap
 	$(BW) run
 
 test:
 	./scripts/bootstrap.sh --browser
+	$(MAKE) engine
 	$(MAKE) lint
 	$(BW) schemas --check
 	$(PY) -m pytest
@@ -22,9 +35,9 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
-	cd native && $(CARGO) fmt --check
-	cd native && CARGO_TARGET_DIR=../build/native/target PYO3_PYTHON=$(CURDIR)/$(PY) \
-		$(CARGO) clippy --release --locked --quiet -- -D warnings
+	$(PY) -m mypy.stubtest app._native --allowlist native/stubtest-allowlist.txt
+	cd native && cargo fmt --check
+	cd native && PYO3_PYTHON=$(CURDIR)/$(PY) cargo clippy --release --locked --quiet -- -D warnings
 
 schemas: bootstrap
 	$(BW) schemas
@@ -34,17 +47,17 @@ bench: bootstrap
 	$(BW) bench --json artifacts/bench.json
 
 # validate + tag + detect per article, in process (the per-article CPU budget of the domain code)
-# Rebuild the mypyc extension modules of app/domain (bootstrap does it when sources change).
-compile: bootstrap
-	$(PY) scripts/compile_domain.py --force
-
 bench-domain: bootstrap
 	mkdir -p artifacts
 	$(PY) scripts/bench_domain.py --passes 15 --json artifacts/bench_domain.json
+
+# The pipeline's outputs against tests/goldens (`$(PY) scripts/goldens.py --update` rewrites).
+goldens: bootstrap
+	$(PY) scripts/goldens.py --check
 
 kafka-stop:
 	$(BW) kafka stop
 
 clean:
-	-$(PY) scripts/compile_domain.py --clean
-	rm -rf .brinkwatch artifacts .pytest_cache .mypy_cache .ruff_cache build
+	rm -rf .brinkwatch artifacts .pytest_cache .mypy_cache .ruff_cache build native/target
+	rm -f app/_native*.so .venv/.brinkwatch-engine

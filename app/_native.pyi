@@ -1,115 +1,136 @@
-# Type stubs of the native core (native/src, Rust). Each section belongs to one Rust module;
-# keep the signatures in step with its #[pyfunction]s and #[pyclass]es.
+# Type stubs of the engine (native/src, Rust, built by maturin as app._native). Checked
+# against the built module by `python -m mypy.stubtest app._native` in `make lint`. Every
+# table crosses the boundary by name: keyword arguments, dicts read by key, classes with
+# named attributes.
+from typing import Any, TypedDict, final
 
-# --- text (native/src/text.rs) ---
-def normalize_whitespace(text: str) -> str:
-    """Returns ``text`` itself when it is already normalised."""
+# --- lib.rs ---
+def build_info() -> dict[str, str]: ...
 
-class LanguageGuesser:
-    def __init__(
-        self, stopwords: list[tuple[str, list[str]]], sample_chars: int, min_hits: int
-    ) -> None: ...
-    def guess(self, text: str) -> str | None: ...
+# --- text.rs ---
+def normalize_whitespace(text: str) -> str: ...
 
-# --- actors (native/src/actors.rs) ---
-class FormScanner:
-    def __init__(self, forms: list[tuple[str, bool]]) -> None: ...
-    def find(self, text: str) -> list[tuple[int, int, str]]: ...
+# --- language.rs ---
+@final
+class LanguageDetector:
+    def __new__(cls, *, codes: dict[str, str], sample_chars: int) -> LanguageDetector: ...
+    def detect(self, text: str) -> str | None: ...
+    @staticmethod
+    def known() -> list[str]: ...
 
-# --- topics (native/src/topics.rs) ---
-class TopicScorer:
-    def __init__(
-        self,
+# --- actors.rs ---
+class ActorContext(TypedDict):
+    default: bool
+    confirm: list[str]
+    deny: list[str]
+    requires_codes: list[str]
+    unless_codes: list[str]
+    person_like: bool
+    else_code: str | None
+
+class ActorForm(TypedDict):
+    text: str
+    code: str | None
+    kind: str
+    context: ActorContext | None
+
+@final
+class ActorScanner:
+    def __new__(
+        cls, *, forms: list[ActorForm], names: dict[str, str], function_words: set[str]
+    ) -> ActorScanner: ...
+    def find(self, title: str, body: str) -> list[dict[str, Any]]: ...
+
+# --- topics.rs ---
+class TopicRow(TypedDict):
+    code: str
+    label: str
+    bias: float
+
+class TermRow(TypedDict):
+    term: str
+    weights: list[tuple[int, float]]
+
+@final
+class TopicTagger:
+    def __new__(
+        cls,
         *,
-        biases: list[float],
-        rows: list[tuple[tuple[int, float], ...]],
-        title_rows: list[tuple[tuple[int, float], ...]],
-        words: list[tuple[bytes, tuple[int, ...]]],
-        anchors: list[tuple[bytes, list[tuple[bytes, int]]]],
-        evidence: list[tuple[dict[int, int], dict[int, int], list[str]]],
-        codes: list[str],
-        labels: list[str],
+        topics: list[TopicRow],
+        terms: list[TermRow],
+        words: dict[str, list[int]],
+        phrases: dict[str, int],
+        title_boost: float,
         max_body_chars: int,
-        min_logit: float,
-        saturation: float,
         min_score: float,
+        saturation: float,
         max_evidence: int,
-    ) -> None: ...
-    def tag(self, title: str, body: str) -> list[dict[str, object]] | None: ...
-    def log_odds(self, title: str, body: str) -> list[float] | None: ...
+        min_evidence_weight: float,
+    ) -> TopicTagger: ...
+    def tag(self, title: str, body: str) -> list[dict[str, Any]]: ...
+    def log_odds(self, title: str, body: str) -> list[float]: ...
 
-def topic_words(text: str) -> list[bytes] | None: ...
-def topic_score_key(score: float) -> int: ...
+def topic_words(text: str) -> list[str]: ...
 
-# --- escalation (native/src/escalation.rs and native/src/escalation/) ---
-from collections.abc import Callable  # noqa: E402  (this section's own imports)
-from typing import Any, Literal  # noqa: E402
+# --- escalation.rs and escalation/ ---
+@final
+class SentenceActor:
+    @property
+    def code(self) -> str: ...
+    @property
+    def start(self) -> int: ...
 
-from schemas import TaggedArticle  # noqa: E402
+@final
+class Hit:
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def cameo(self) -> str: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def phrase(self) -> str: ...
+    @property
+    def trigger_start(self) -> int: ...
+    @property
+    def trigger_end(self) -> int: ...
+    @property
+    def sentence_index(self) -> int: ...
+    @property
+    def sentence_start(self) -> int: ...
+    @property
+    def sentence_end(self) -> int: ...
+    @property
+    def lead(self) -> bool: ...
+    @property
+    def hedged(self) -> bool: ...
+    @property
+    def cancelled_by(self) -> str | None: ...
+    @property
+    def modified(self) -> bool: ...
+    @property
+    def armed(self) -> bool: ...
+    @property
+    def actors(self) -> list[SentenceActor]: ...
 
-# rule index, weight, hedged, modified, armed, lead, field, start, end, trigger start,
-# trigger end, phrase, sentence, sentence start, sentence end
-_Hit = tuple[
-    int,
-    float,
-    bool,
-    bool,
-    bool,
-    bool,
-    Literal["title", "body"],
-    int,
-    int,
-    int,
-    int,
-    str,
-    str,
-    int,
-    int,
-]
-
-# categories (dicts for AlertCategory), severity, severity level, dyad (source, target)
-_Detection = tuple[
-    list[dict[str, Any]],
-    float,
-    Literal["low", "medium", "high", "critical"],
-    tuple[str, str | None] | None,
-]
-
-class EscalationCore:
-    def __init__(
-        self,
-        *,
-        triggers: list[tuple[str, list[int], bool]],
-        context: list[tuple[str, bool, int, list[int], list[int]]],
-        rules: list[tuple[str, int, str, float, float, bool, int, bool, int, str, bool]],
-        categories: list[tuple[str, str, int, bool]],
-        cues: tuple[int, int, int, int, int, int, int, int],
-        severity: tuple[
-            tuple[float, float, float, list[str]],
-            int,
-            tuple[float, float, float],
-            tuple[float, float, float],
-            tuple[int, float, float, float, str, str],
-        ],
-        lower: Callable[[str], str],
-        reported_history: Callable[[str, int], bool],
-        mass_casualties: Callable[[str, int], bool],
-    ) -> None: ...
+@final
+class EscalationEngine:
+    def __new__(cls, rules: dict[str, Any]) -> EscalationEngine: ...
+    @property
+    def rules_version(self) -> str: ...
+    def detect(self, article: Any) -> dict[str, Any] | None: ...
+    def evidence(self, article: Any) -> list[Hit]: ...
     @staticmethod
-    def reported_history_ascii(window: str, year: int) -> bool | None: ...
+    def expand_term(term: str) -> list[str]: ...
     @staticmethod
-    def casualties_ascii(sentence: str) -> int | None: ...
-    def scan(self, text: str, title: bool, mention_starts: list[int], year: int) -> list[_Hit]: ...
-    def kept(
-        self, title: str, body: str, mentions: list[tuple[str, int, str]], year: int
-    ) -> list[_Hit]: ...
-    def detect_article(self, article: TaggedArticle) -> _Detection | None: ...
-    def detect(
-        self,
-        title: str,
-        body: str,
-        mentions: list[tuple[str, int, str]],
-        year: int,
-        topics: list[str],
-        actors: list[str],
-    ) -> _Detection | None: ...
+    def reported_history(window: str, year: int) -> bool: ...
+    @staticmethod
+    def casualties(sentence: str) -> int: ...

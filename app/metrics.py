@@ -44,6 +44,12 @@ COUNTRY_SEVERITY = Counter(
     "Labels are ISO alpha-3 codes, so the series count stays bounded (~250).",
     ["country"],
 )
+ARTICLES_BY_LANGUAGE = Counter(
+    "brinkwatch_articles_by_language_total",
+    "Tagged articles reaching the detect stage, by language (ISO 639-1) and whether the "
+    "escalation rules are written in it (covered=false: tagged, never matched against them).",
+    ["language", "covered"],
+)
 PUBLISH_FAILURES = Counter(
     "brinkwatch_publish_failures_total",
     "Records the broker refused after they were buffered, by topic. A refused output's input is "
@@ -88,3 +94,8 @@ def record_alert(alert: EscalationAlert) -> None:
         COUNTRY_SEVERITY.labels(country).inc(alert.severity)
     latency = (alert.detected_at - alert.ingested_at).total_seconds()
     END_TO_END_SECONDS.observe(max(latency, 0.0))
+
+
+def record_language(language: str, covered: bool) -> None:
+    """Count one article by its language and whether the rules cover it."""
+    ARTICLES_BY_LANGUAGE.labels(language, "true" if covered else "false").inc()

@@ -14,7 +14,10 @@ for arg in "$@"; do
 done
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "missing prerequisite: $1 ($2)" >&2; exit 1; }; }
+# rustup's cargo, also when ~/.cargo/bin is not on PATH (as in some CI jobs)
+export PATH="$HOME/.cargo/bin:$PATH"
 need python3 "Python >= 3.11"
+need cargo "Rust's cargo (rustup), to build the engine in native/"
 need java "Java 17+, for the local Kafka broker"
 need mvn "Maven, to fetch Kafka's jars from Maven Central"
 
@@ -22,19 +25,13 @@ stamp=.venv/.brinkwatch-installed
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-# Reinstall only when the pins changed: keeps `make test` fast on a warm machine.
+# Reinstall only when the pins changed: keeps `make test` fast on a warm machine. The install
+# builds the engine (native/, Rust) with maturin, the build backend in pyproject.toml; after
+# that `make engine` rebuilds it when native/ changes.
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+  echo "installing brinkwatch and building its engine (cargo, about two minutes the first time)..."
   .venv/bin/python -m pip install --quiet -c requirements.lock -e '.[dev]'
-  touch "$stamp"
-fi
-# The domain code runs compiled (mypyc); rebuilt only when its sources changed. Set
-# BRINKWATCH_NO_COMPILE=1 to run it as pure Python (then remove a previous build with
-# scripts/compile_domain.py --clean).
-if [ "${BRINKWATCH_NO_COMPILE:-0}" != 1 ]; then
-  need gcc "a C compiler, to compile the domain code with mypyc"
-  .venv/bin/python scripts/compile_domain.py
-  # The native core (Rust): the text passes of validate, tag and detect.
-  .venv/bin/python scripts/build_native.py
+  touch "$stamp" .venv/.brinkwatch-engine
 fi
 
 if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then

@@ -115,8 +115,8 @@ def features(doc: Doc) -> dict[str, float]:
         if len(doc.body) > MAX_BODY_CHARS
         else doc.body
     )
-    values = dict.fromkeys((w.decode() for w in words_of(body)), 1.0)
-    values.update(dict.fromkeys((w.decode() for w in words_of(doc.title)), 1.0 + TITLE_BOOST))
+    values = dict.fromkeys(words_of(body), 1.0)
+    values.update(dict.fromkeys(words_of(doc.title), 1.0 + TITLE_BOOST))
     return values
 
 

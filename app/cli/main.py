@@ -23,10 +23,44 @@ console = Console(stderr=True)
 DEMO_FEED = Path(__file__).resolve().parent.parent / "demo" / "articles.jsonl"
 
 
+def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from app.domain.engine import describe
+
+    click.echo(f"brinkwatch {version('brinkwatch')}\n{describe()}")
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(package_name="brinkwatch")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and the engine that runs (its build), then exit.",
+)
 def main() -> None:
     """brinkwatch: explained escalation alerts from a stream of news."""
+
+
+@main.command()
+def doctor() -> None:
+    """Say what runs: the engine and its build, the rules, the languages they cover."""
+    from app.domain.engine import describe
+    from app.domain.escalation import load_ruleset
+
+    settings = get_settings()
+    try:
+        rules = load_ruleset(settings.rules_path)
+    except ValueError as exc:
+        click.echo(describe())
+        raise click.ClickException(str(exc)) from exc
+    click.echo(describe())
+    click.echo(f"escalation rules: {rules.label}, languages {', '.join(rules.languages)}")
 
 
 @main.command()

@@ -7,8 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mypy_extensions import mypyc_attr
-
 from app.domain.actors import ActorRecognizer
 from app.domain.escalation import EscalationDetector
 from app.domain.findings import Detection
@@ -33,8 +31,6 @@ class Analysis:
     alert: EscalationAlert | None
 
 
-# Compiled with mypyc; tests subclass it to inject faults or an oracle.
-@mypyc_attr(allow_interpreted_subclasses=True)
 class Pipeline:
     """The domain pipeline with its rules loaded once."""
 
@@ -82,6 +78,10 @@ class Pipeline:
         return TaggedArticle.model_validate(
             {**article.__dict__, "topics": topics, "actors": actors}
         )
+
+    def covers(self, language: str) -> bool:
+        """Whether the escalation rules are written in this language (others never alert)."""
+        return self.detector.covers(language)
 
     def detect(
         self, tagged: TaggedArticle, now: datetime

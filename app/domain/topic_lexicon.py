@@ -15,26 +15,18 @@ from typing import Any
 
 import yaml
 
+from app.domain.engine import topic_words
+
 RULES_DIR = Path(__file__).parent / "rules"
 LEXICON_PATH = RULES_DIR / "topics.yaml"
 MODEL_PATH = RULES_DIR / "topic_model.json"
 
 _CODE = re.compile(r"^medtop:\d{8}$")
-# ASCII letters and digits lower-cased, other ASCII bytes to spaces; UTF-8 bytes of non-ASCII
-# letters pass through, so "élysée" stays one word.
-_WORD_BYTES = bytes(
-    (c | 0x20 if 65 <= c <= 90 else c) if chr(c).isalnum() or c >= 128 else 32 for c in range(256)
-)
-# Non-ASCII punctuation common in news text, which the byte table cannot see.
-_UNICODE_PUNCTUATION = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026")
 
 
-def words_of(text: str) -> list[bytes]:
-    """Lower-case words of ``text`` as UTF-8 bytes; any punctuation separates words."""
-    for mark in _UNICODE_PUNCTUATION:
-        if mark in text:
-            text = text.replace(mark, " ")
-    return text.lower().encode("utf-8").translate(_WORD_BYTES).split()
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as the tagger cuts them (the engine's ``topic_words``)."""
+    return topic_words(text)
 
 
 class TopicLexiconError(ValueError):
@@ -62,7 +54,7 @@ class TermWeights:
 def normalize_term(term: str) -> str:
     """Lower-case and re-join the words of a term the way article text is tokenised."""
     prefix = term.endswith("*")
-    words = [w.decode("utf-8") for w in words_of(term)]
+    words = words_of(term)
     if not words:
         raise TopicLexiconError(f"term {term!r} has no words")
     return " ".join(words) + ("*" if prefix else "")

@@ -109,3 +109,5 @@ def _count(result: StageResult, seconds: float) -> None:
         metrics.record_dead_letter(result.dead_letter)
     if result.alert is not None:
         metrics.record_alert(result.alert)
+    if result.language is not None:
+        metrics.record_language(*result.language)

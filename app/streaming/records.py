@@ -59,6 +59,8 @@ class StageResult:
     """The tagged article a tag stage published (for in-process readers: the dashboard)."""
     seconds: float | None = None
     """Processing time of this stage when the handler measured it itself (fused topology)."""
+    language: tuple[str, bool] | None = None
+    """Detect stage: the article's language and whether the escalation rules cover it."""
 
     @property
     def outcome(self) -> str:

@@ -59,12 +59,12 @@ def detect_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> Sta
         return _rejected("detect", record, Rejection("schema_violation", _short(exc)), now)
     except DOMAIN_ERRORS as exc:
         return _rejected("detect", record, _processing_error(exc), now)
+    language = (tagged.language, pipeline.covers(tagged.language))
     if alert is None:
-        return StageResult("detect")
+        return StageResult("detect", language=language)
     value = alert.model_dump_json().encode()
-    return StageResult(
-        "detect", outputs=[Outgoing("alerts", alert.alert_id.encode(), value)], alert=alert
-    )
+    outputs = [Outgoing("alerts", alert.alert_id.encode(), value)]
+    return StageResult("detect", outputs=outputs, alert=alert, language=language)
 
 
 def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> list[StageResult]:
@@ -90,12 +90,14 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
         _, alert = pipeline.detect(tagged, now)
     except DOMAIN_ERRORS as exc:
         return [*results, lap.stamp(_rejected("detect", record, _processing_error(exc), now))]
+    language = (tagged.language, pipeline.covers(tagged.language))
     if alert is None:
-        results.append(lap.stamp(StageResult("detect")))
+        results.append(lap.stamp(StageResult("detect", language=language)))
     else:
         value = alert.model_dump_json().encode()
         alert_out = Outgoing("alerts", alert.alert_id.encode(), value)
-        results.append(lap.stamp(StageResult("detect", outputs=[alert_out], alert=alert)))
+        detected = StageResult("detect", outputs=[alert_out], alert=alert, language=language)
+        results.append(lap.stamp(detected))
     return results
 
 

@@ -1,193 +1,262 @@
-//! The actor scan of the tag stage: every place where one of the capitalised surface forms of
-//! a country starts, with the longest form that ends on a whole word. Reference: the trie
-//! regular expression `ActorIndex.scanner` in app/domain/actor_lexicon.py, whose `finditer`
-//! tried a match at every position of the text in Python's regex engine (about 45 us per
-//! 3 KB article); here a byte trie is walked from the bytes that can begin a form.
+//! Country actors of the tag stage: every surface form of the vocabulary (app/domain/
+//! actor_lexicon.py builds it from pycountry and actors.yaml) found by one Aho-Corasick pass,
+//! case-sensitive, on whole words; overlapping candidates resolved (unambiguous forms first,
+//! then longest, then leftmost: "North Korea" beats "Korea", "Latin America" blocks
+//! "America"); ambiguous forms ("Georgia", "the North") kept only when the article's context
+//! says they name the country. Offsets handed back are character offsets.
 
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyList};
 
-use crate::pyunicode::is_alnum;
+use crate::text::{matches_at, CharMap};
 
-/// A byte trie of the forms. Every form starts with a capital letter, which is rare in running
-/// text, so a walk is started only at bytes that begin some form (about one in twenty-five):
-/// cheaper than a full automaton pass over every byte. The edges of all nodes sit in flat
-/// arrays: the article's walks touch a few cache lines each, where a node per allocation cost
-/// a cache miss per step (2.5x slower in a stream of articles than on one article repeated).
-struct Trie {
-    /// Node `n`'s edges are `edge_bytes[edge_start[n]..edge_start[n + 1]]` (sorted), leading
-    /// to the nodes at the same places of `edge_child`.
-    edge_start: Vec<u32>,
-    edge_bytes: Vec<u8>,
-    edge_child: Vec<u32>,
-    /// The form that ends at each node.
-    form_at: Vec<Option<u32>>,
-    /// The root's edges as a table (0: no form starts with that byte), the hot lookup.
-    root: [u32; 256],
+/// When an ambiguous form names its country (the `ambiguous` section of actors.yaml).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Context {
+    default: bool,
+    confirm: Vec<String>,
+    deny: Vec<String>,
+    requires_codes: Vec<String>,
+    unless_codes: Vec<String>,
+    person_like: bool,
+    else_code: Option<String>,
 }
 
-impl Trie {
-    fn new(forms: &[String]) -> Self {
-        // Built with a vector per node, then laid out flat.
-        let mut edges: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut form_at: Vec<Option<u32>> = vec![None];
-        for (index, form) in forms.iter().enumerate() {
-            let mut node = 0usize;
-            for &byte in form.as_bytes() {
-                node = match edges[node].binary_search_by_key(&byte, |&(b, _)| b) {
-                    Ok(at) => edges[node][at].1 as usize,
-                    Err(at) => {
-                        let child = edges.len();
-                        edges[node].insert(at, (byte, child as u32));
-                        edges.push(Vec::new());
-                        form_at.push(None);
-                        child
-                    }
-                };
-            }
-            // The first of equal forms wins, as in the regex (it holds each string once).
-            form_at[node].get_or_insert(index as u32);
-        }
-        let mut trie = Trie {
-            edge_start: Vec::with_capacity(edges.len() + 1),
-            edge_bytes: Vec::new(),
-            edge_child: Vec::new(),
-            form_at,
-            root: [0; 256],
-        };
-        for node_edges in &edges {
-            trie.edge_start.push(trie.edge_bytes.len() as u32);
-            for &(byte, child) in node_edges {
-                trie.edge_bytes.push(byte);
-                trie.edge_child.push(child);
-            }
-        }
-        trie.edge_start.push(trie.edge_bytes.len() as u32);
-        for &(byte, child) in &edges[0] {
-            trie.root[byte as usize] = child;
-        }
-        trie
-    }
+/// One surface form; no code marks a blocker phrase that names no country.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Form {
+    text: String,
+    code: Option<String>,
+    kind: String,
+    context: Option<Context>,
+}
 
-    fn child(&self, node: usize, byte: u8) -> Option<usize> {
-        if node == 0 {
-            let child = self.root[byte as usize];
-            return (child != 0).then_some(child as usize);
-        }
-        let (start, end) = (self.edge_start[node] as usize, self.edge_start[node + 1] as usize);
-        let at = self.edge_bytes[start..end].binary_search(&byte).ok()?;
-        Some(self.edge_child[start + at] as usize)
-    }
+/// A chosen place in a field: byte offsets and the form.
+#[derive(Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    form: usize,
 }
 
 #[pyclass(frozen)]
-pub struct FormScanner {
-    trie: Trie,
-    forms: Vec<Py<PyString>>,
-    /// The form ends in a letter or digit, so the next character must not be one.
-    needs_word_end: Vec<bool>,
+pub struct ActorScanner {
+    automaton: AhoCorasick,
+    /// The bytes a form can begin with.
+    first_bytes: [bool; 256],
+    forms: Vec<Form>,
+    /// Characters per form (the longest form wins, counted in characters).
+    lengths: Vec<usize>,
+    names: HashMap<String, String>,
+    /// Capitalised words that may stand next to a place without making it part of a name.
+    function_words: HashSet<String>,
+}
+
+fn is_word(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphanumeric)
+}
+
+impl ActorScanner {
+    /// The chosen forms of one field, in text order.
+    fn scan(&self, text: &str) -> Vec<Found> {
+        let all_caps =
+            text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase);
+        if text.is_empty() || all_caps {
+            // ALL-CAPS headlines defeat case-sensitive matching; they carry little anyway.
+            return Vec::new();
+        }
+        let mut candidates: Vec<Found> = Vec::new();
+        // Forms are searched anchored where one can begin: a byte that starts a form, at the
+        // start of a word (one automaton step per byte of the text costs a cache miss each).
+        let bytes = text.as_bytes();
+        let starts = (0..bytes.len()).filter(|&at| {
+            self.first_bytes[usize::from(bytes[at])] && !is_word(text[..at].chars().next_back())
+        });
+        let matches = starts.flat_map(|at| matches_at(&self.automaton, text, at));
+        for m in matches {
+            let (start, end, form) = (m.start(), m.end(), m.pattern().as_usize());
+            let ends_in_word = is_word(self.forms[form].text.chars().next_back());
+            if is_word(text[..start].chars().next_back())
+                || (ends_in_word && is_word(text[end..].chars().next()))
+            {
+                continue; // inside a word: "Iran" in "TIran", "Oman" in "Omani"
+            }
+            candidates.push(Found { start, end, form });
+        }
+        // One candidate per start: the longest form there.
+        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        candidates.dedup_by_key(|c| c.start);
+        let mut chosen = Vec::with_capacity(candidates.len());
+        let mut cluster: Vec<Found> = Vec::new();
+        let mut cluster_end = 0;
+        for candidate in candidates {
+            if candidate.start >= cluster_end {
+                self.resolve_overlaps(&mut cluster, &mut chosen);
+            }
+            cluster_end = cluster_end.max(candidate.end);
+            cluster.push(candidate);
+        }
+        self.resolve_overlaps(&mut cluster, &mut chosen);
+        chosen
+    }
+
+    /// Greedy choice among overlapping candidates (unambiguous forms and blockers first, then
+    /// longest, then leftmost), appended in text order.
+    fn resolve_overlaps(&self, cluster: &mut Vec<Found>, chosen: &mut Vec<Found>) {
+        if cluster.len() > 1 {
+            cluster.sort_by_key(|c| {
+                (self.forms[c.form].context.is_some(), usize::MAX - self.lengths[c.form], c.start)
+            });
+            let mut kept: Vec<Found> = Vec::new();
+            for c in cluster.iter() {
+                if kept.iter().all(|k| c.end <= k.start || c.start >= k.end) {
+                    kept.push(*c);
+                }
+            }
+            kept.sort_by_key(|c| c.start);
+            chosen.extend(kept);
+        } else {
+            chosen.append(cluster);
+        }
+        cluster.clear();
+    }
+
+    /// True for "Michael Jordan", "Washington Post": a capitalised name word right beside.
+    fn next_to_capitalised(&self, text: &str, start: usize, end: usize) -> bool {
+        let name_like = |word: &str| {
+            word.chars().next().is_some_and(char::is_uppercase)
+                && word.chars().all(char::is_alphabetic)
+                && !self.function_words.contains(word)
+        };
+        if let Some(before) = text[..start].strip_suffix(' ') {
+            if name_like(before.split_whitespace().next_back().unwrap_or_default()) {
+                return true;
+            }
+        }
+        if let Some(after) = text[end..].strip_prefix(' ') {
+            let word = after.split_whitespace().next().unwrap_or_default();
+            if name_like(word.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"'])) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The country an ambiguous mention names in this article, or None.
+    fn resolve<'s>(
+        &'s self,
+        form: &'s Form,
+        context: &'s Context,
+        (text, start, end): (&str, usize, usize),
+        (title, body): (&str, &str),
+        sure: &HashSet<&str>,
+    ) -> Option<&'s str> {
+        let in_article = |cue: &String| title.contains(cue.as_str()) || body.contains(cue.as_str());
+        if !context.requires_codes.is_empty()
+            && !context.requires_codes.iter().any(|c| sure.contains(c.as_str()))
+        {
+            return None;
+        }
+        if context.unless_codes.iter().any(|c| sure.contains(c.as_str())) {
+            return None;
+        }
+        if context.person_like && self.next_to_capitalised(text, start, end) {
+            return None;
+        }
+        if context.confirm.iter().any(in_article) {
+            return form.code.as_deref();
+        }
+        if !context.default {
+            return None;
+        }
+        if context.deny.iter().any(in_article) {
+            return context.else_code.as_deref();
+        }
+        form.code.as_deref()
+    }
 }
 
 #[pymethods]
-impl FormScanner {
-    /// `forms`: (surface form, whether it must end on a word boundary).
+impl ActorScanner {
     #[new]
-    fn new(forms: Vec<(Bound<'_, PyString>, bool)>) -> PyResult<Self> {
-        let mut texts = Vec::with_capacity(forms.len());
-        let mut objects = Vec::with_capacity(forms.len());
-        let mut needs_word_end = Vec::with_capacity(forms.len());
-        for (form, word_end) in forms {
-            texts.push(form.to_str()?.to_owned());
-            objects.push(form.unbind());
-            needs_word_end.push(word_end);
-        }
-        Ok(FormScanner { trie: Trie::new(&texts), forms: objects, needs_word_end })
-    }
-
-    /// (start, end, form) of each match, in text order, as `scanner.finditer` gives them:
-    /// the leftmost place where a form matches, the longest form there, then on from its end.
-    /// Offsets count characters (Python string offsets).
-    fn find(&self, py: Python<'_>, text: &str) -> Vec<(usize, usize, Py<PyString>)> {
-        let bytes = text.as_bytes();
-        let mut chosen = Vec::new();
-        let mut start = 0;
-        while start < bytes.len() {
-            if self.trie.root[bytes[start] as usize] == 0 {
-                start += 1;
-                continue;
-            }
-            match self.longest_at(text, start) {
-                Some((end, index)) => {
-                    chosen.push((start, end, index));
-                    start = end;
-                }
-                None => start += 1,
+    #[pyo3(signature = (*, forms, names, function_words))]
+    fn new(
+        forms: Vec<Form>,
+        names: HashMap<String, String>,
+        function_words: HashSet<String>,
+    ) -> PyResult<Self> {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
+            .build(forms.iter().map(|f| f.text.as_str()))
+            .map_err(|e| PyValueError::new_err(format!("actor forms: {e}")))?;
+        let lengths = forms.iter().map(|f| f.text.chars().count()).collect();
+        let mut first_bytes = [false; 256];
+        for form in &forms {
+            if let Some(&b) = form.text.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
             }
         }
-        let ascii = text.is_ascii();
-        let mut offsets = CharOffsets::new(text);
-        chosen
-            .into_iter()
-            .map(|(start, end, index)| {
-                let (start, end) =
-                    if ascii { (start, end) } else { (offsets.at(start), offsets.at(end)) };
-                (start, end, self.forms[index].clone_ref(py))
-            })
-            .collect()
+        Ok(ActorScanner { automaton, first_bytes, forms, lengths, names, function_words })
     }
-}
 
-impl FormScanner {
-    /// The end and index of the longest form starting at byte `start` that ends where it
-    /// must (before a character that is not a letter or digit, when it ends in one).
-    fn longest_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
-        let bytes = text.as_bytes();
-        let mut node = 0;
-        let mut best = None;
-        let mut at = start;
-        loop {
-            if let Some(index) = self.trie.form_at[node] {
-                let index = index as usize;
-                // `at` ends a whole form, so it is a character boundary.
-                if !self.needs_word_end[index] || !text[at..].chars().next().is_some_and(is_alnum) {
-                    best = Some((at, index));
+    /// Country actors as dicts of `ActorTag`'s fields, most mentioned first (ties: first
+    /// mentioned first), each with its mentions in text order (title first).
+    fn find<'py>(&self, py: Python<'py>, title: &str, body: &str) -> PyResult<Bound<'py, PyList>> {
+        let fields = [("title", title, self.scan(title)), ("body", body, self.scan(body))];
+        let sure: HashSet<&str> = fields
+            .iter()
+            .flat_map(|(_, _, found)| found.iter())
+            .map(|f| &self.forms[f.form])
+            .filter(|form| form.context.is_none())
+            .filter_map(|form| form.code.as_deref())
+            .collect();
+        let mut actors: Vec<(&str, Bound<'py, PyList>)> = Vec::new();
+        for (field, text, found) in &fields {
+            let map = CharMap::new(text);
+            for f in found {
+                let form = &self.forms[f.form];
+                let code = match &form.context {
+                    Some(context) => {
+                        self.resolve(form, context, (text, f.start, f.end), (title, body), &sure)
+                    }
+                    None => form.code.as_deref(),
+                };
+                let Some(code) = code else { continue }; // a blocker, or ruled out
+                let mention = PyDict::new(py);
+                mention.set_item(intern!(py, "text"), &text[f.start..f.end])?;
+                mention.set_item(intern!(py, "field"), *field)?;
+                mention.set_item(intern!(py, "start"), map.char_at(f.start))?;
+                mention.set_item(intern!(py, "end"), map.char_at(f.end))?;
+                mention.set_item(intern!(py, "kind"), &form.kind)?;
+                match actors.iter().find(|(c, _)| *c == code) {
+                    Some((_, mentions)) => mentions.append(mention)?,
+                    None => actors.push((code, PyList::new(py, [mention])?)),
                 }
             }
-            match bytes.get(at).and_then(|&byte| self.trie.child(node, byte)) {
-                Some(child) => {
-                    node = child;
-                    at += 1;
-                }
-                None => return best,
-            }
         }
-    }
-}
-
-/// Byte offsets -> character offsets, for offsets asked in increasing order (one pass).
-struct CharOffsets<'a> {
-    text: &'a str,
-    byte: usize,
-    chars: usize,
-}
-
-impl<'a> CharOffsets<'a> {
-    fn new(text: &'a str) -> Self {
-        CharOffsets { text, byte: 0, chars: 0 }
-    }
-
-    fn at(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            // Asked out of order (an end before a later start): count from the beginning.
-            return self.text[..byte].chars().count();
+        actors.sort_by_key(|(_, mentions)| usize::MAX - mentions.len()); // stable
+        let tags = PyList::empty(py);
+        for (code, mentions) in actors {
+            let tag = PyDict::new(py);
+            tag.set_item(intern!(py, "code"), code)?;
+            tag.set_item(intern!(py, "name"), self.names.get(code).map_or(code, String::as_str))?;
+            tag.set_item(intern!(py, "mentions"), mentions)?;
+            tags.append(tag)?;
         }
-        self.chars += self.text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.chars
+        Ok(tags)
     }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<FormScanner>()?;
+    m.add_class::<ActorScanner>()?;
     Ok(())
 }

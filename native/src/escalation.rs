@@ -1,372 +1,279 @@
-//! The detect stage's per-article work (app/domain/escalation/detector.py), from the trigger
-//! scan to the detection's figures: `EscalationCore`, built once per rule set from tables
-//! the Python computes (app/domain/escalation/native.py). Python only builds the output
-//! models. The pure-Python detector stays the reference; tests/unit/test_native_escalation.py
-//! checks that both give the same hits and detections.
-//!
-//! Three checks are made by the Python reference, called back, for non-ASCII text only,
-//! each only where its answer can matter: the exact lower-casing of a history window
-//! (field.rs), explicit years (cues.rs, history.rs) and casualty counts (scope.rs,
-//! casualties.rs); on ASCII text (nearly all news) the native matchers answer.
+//! The detect stage: `EscalationEngine`, built once from the rules file (rules.rs). Per
+//! article: the scan of each field (scan.rs) gives the evidence, hits with named fields; the
+//! judgement (judgement.rs) turns them into a detection, handed to Python as a dict of
+//! `Detection`'s fields. `evidence` returns the hits themselves (`Hit`), for tests and for
+//! anyone who wants to see what the judgement saw.
 
-mod casualties;
-mod check;
-mod context;
-mod cues;
 mod field;
-mod history;
-mod mentions;
-mod regex;
-mod scope;
-mod scoring;
-mod selection;
-mod sentences;
-mod tables;
-mod wordcut;
-mod words;
-
-use std::borrow::Cow;
+mod judgement;
+mod rules;
+mod scan;
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString};
 
-use check::{FieldContext, Hit};
-use field::FieldText;
-use mentions::MentionIndex;
-use tables::{CategoryRow, ContextRow, CueWindows, RuleRow, SeverityRow, Tables, TriggerRow};
+use field::Field;
+use judgement::{ArticleFacts, Mentions};
+use rules::Tables;
 
-/// (field, start, actor code), as `mentions.MentionIndex` takes them.
-type Mention<'py> = (Bound<'py, PyString>, usize, Bound<'py, PyString>);
-
-fn strs<'a>(strings: &'a [Bound<'_, PyString>]) -> PyResult<Vec<&'a str>> {
-    strings.iter().map(|s| s.to_str()).collect()
+/// An actor mention in a hit's sentence.
+#[pyclass(frozen, get_all)]
+#[derive(Clone)]
+pub struct SentenceActor {
+    code: String,
+    /// Character offset in the field.
+    start: usize,
 }
 
-fn mention_index<'a>(mentions: &'a [Mention<'_>]) -> PyResult<MentionIndex<'a>> {
-    let triples = mentions
-        .iter()
-        .map(|(field, start, code)| Ok((field.to_str()?, *start, code.to_str()?)))
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(MentionIndex::new(triples))
+/// One match of a rule in an article, as the judgement sees it (offsets are characters).
+#[pyclass(frozen, get_all)]
+pub struct Hit {
+    rule_id: String,
+    category: String,
+    cameo: String,
+    /// The rule's weight, times the hedge factor when hedged.
+    weight: f64,
+    field: &'static str,
+    start: usize,
+    end: usize,
+    phrase: String,
+    trigger_start: usize,
+    trigger_end: usize,
+    sentence_index: usize,
+    sentence_start: usize,
+    sentence_end: usize,
+    lead: bool,
+    hedged: bool,
+    /// None, or why the trigger reports no new escalation ("negation", "history", ...).
+    cancelled_by: Option<&'static str>,
+    modified: bool,
+    armed: bool,
+    actors: Vec<SentenceActor>,
 }
 
-#[pyclass(frozen)]
-pub struct EscalationCore {
-    tables: Tables,
-    /// textscan.lower_keep_length, for non-ASCII text.
-    lower: Py<PyAny>,
-    /// history.reported_history(window, year) -> bool.
-    reported_history: Py<PyAny>,
-    /// scope.reports_mass_casualties(sentence, threshold) -> bool.
-    mass_casualties: Py<PyAny>,
+/// An article's parts, read from a `TaggedArticle` by attribute name.
+struct ArticleParts {
+    title: String,
+    body: String,
+    year: i64,
+    mentions: Mentions,
+    topics: Vec<String>,
+    actors: Vec<String>,
 }
 
-/// The kept hits of an article with the fields they point into.
-struct Article<'a, 'py> {
-    fields: Vec<FieldText<'a, 'py>>,
-    hits: Vec<Hit>,
-}
-
-impl<'a, 'py> Article<'a, 'py> {
-    fn field(&self, title: bool) -> PyResult<&FieldText<'a, 'py>> {
-        self.fields
-            .iter()
-            .find(|f| f.title == title)
-            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("hit in an absent field"))
-    }
-
-    fn phrase(&self, hit: &Hit) -> PyResult<Bound<'py, PyString>> {
-        Ok(self.field(hit.title)?.slice(hit.start, hit.end))
-    }
-
-    /// The hit's evidence sentence (a snippet of its sentence).
-    fn sentence_text(&self, hit: &Hit) -> PyResult<Cow<'a, str>> {
-        let field = self.field(hit.title)?;
-        let offset = hit.sentence_start;
-        let marks = &field.marks[offset..hit.sentence_end];
-        let cut = sentences::snippet(marks, hit.start - offset, hit.end - offset);
-        let part = field.part(offset + cut.start, offset + cut.end);
-        if !cut.before && !cut.after {
-            return Ok(Cow::Borrowed(part));
+fn read_article(article: &Bound<'_, PyAny>) -> PyResult<ArticleParts> {
+    let py = article.py();
+    let mut mentions = Vec::new();
+    let mut actors = Vec::new();
+    for actor in article.getattr(intern!(py, "actors"))?.try_iter()? {
+        let actor = actor?;
+        let code: String = actor.getattr(intern!(py, "code"))?.extract()?;
+        for mention in actor.getattr(intern!(py, "mentions"))?.try_iter()? {
+            let mention = mention?;
+            let field = mention.getattr(intern!(py, "field"))?;
+            let start: usize = mention.getattr(intern!(py, "start"))?.extract()?;
+            mentions.push((
+                field.downcast::<PyString>()?.to_str()? == "title",
+                start,
+                code.clone(),
+            ));
         }
-        let before = if cut.before { "\u{2026}" } else { "" };
-        let after = if cut.after { "\u{2026}" } else { "" };
-        Ok(Cow::Owned(format!("{before}{part}{after}")))
+        actors.push(code);
     }
+    let topics = article
+        .getattr(intern!(py, "topics"))?
+        .try_iter()?
+        .map(|topic| topic?.getattr(intern!(py, "code"))?.extract())
+        .collect::<PyResult<Vec<String>>>()?;
+    Ok(ArticleParts {
+        title: article.getattr(intern!(py, "title"))?.extract()?,
+        body: article.getattr(intern!(py, "body"))?.extract()?,
+        year: article
+            .getattr(intern!(py, "published_at"))?
+            .getattr(intern!(py, "year"))?
+            .extract()?,
+        mentions: Mentions::new(mentions),
+        topics,
+        actors,
+    })
+}
 
-    fn sentence(&self, hit: &Hit) -> PyResult<Bound<'py, PyString>> {
-        let field = self.field(hit.title)?;
-        Ok(PyString::new(field.py(), &self.sentence_text(hit)?))
+/// Finds escalation language in tagged articles, by the rules it was built from.
+#[pyclass(frozen)]
+pub struct EscalationEngine {
+    tables: Tables,
+}
+
+impl EscalationEngine {
+    /// Both fields' hits, with the folded texts they point into.
+    fn scan<R>(
+        &self,
+        parts: &ArticleParts,
+        then: impl FnOnce(&[Field<'_>], Vec<scan::Hit>) -> R,
+    ) -> R {
+        let mut fields = Vec::with_capacity(2);
+        let mut hits = Vec::new();
+        for (text, title) in [(&parts.title, true), (&parts.body, false)] {
+            let triggers = scan::triggers(&self.tables, text);
+            if triggers.is_empty() {
+                continue; // most fields of a stream: no trigger with a rule
+            }
+            let field = Field::new(text, title);
+            let starts = parts.mentions.starts(title);
+            hits.extend(scan::scan(&self.tables, &field, &triggers, starts, parts.year));
+            fields.push(field);
+        }
+        then(&fields, hits)
     }
+}
+
+/// The field a hit points into (only fields with hits are kept).
+fn field_of<'f, 'a>(fields: &'f [Field<'a>], title: bool) -> &'f Field<'a> {
+    fields.iter().find(|f| f.title == title).unwrap_or(&fields[0])
+}
+
+fn snippet(fields: &[Field<'_>], hit: &scan::Hit) -> String {
+    field_of(fields, hit.title)
+        .snippet((hit.sentence_start, hit.sentence_end), (hit.start, hit.end))
 }
 
 #[pymethods]
-impl EscalationCore {
+impl EscalationEngine {
+    /// `rules`: the validated rules file as a dict (`RuleSet.model_dump()`), read by name.
     #[new]
-    #[pyo3(signature = (
-        *, triggers, context, rules, categories, cues, severity, lower, reported_history,
-        mass_casualties
-    ))]
-    #[allow(clippy::too_many_arguments)] // the rule set's parts, named
-    fn new(
-        triggers: Vec<TriggerRow>,
-        context: Vec<ContextRow>,
-        rules: Vec<RuleRow>,
-        categories: Vec<CategoryRow>,
-        cues: CueWindows,
-        severity: SeverityRow,
-        lower: Py<PyAny>,
-        reported_history: Py<PyAny>,
-        mass_casualties: Py<PyAny>,
-    ) -> PyResult<Self> {
-        let tables = Tables::new(triggers, context, rules, categories, cues, severity)?;
-        Ok(EscalationCore { tables, lower, reported_history, mass_casualties })
+    fn new(rules: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(EscalationEngine { tables: Tables::new(rules)? })
     }
 
-    /// The hits of one field before dedupe (the reference's `_check` on all its triggers),
-    /// as tuples: rule index, weight, hedged, modified, armed, lead, field, start, end,
-    /// trigger start, trigger end, phrase, sentence, sentence start, sentence end.
-    fn scan<'py>(
-        &self,
-        text: &Bound<'py, PyString>,
-        title: bool,
-        mention_starts: Vec<usize>,
-        year: i64,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let py = text.py();
-        let field = FieldText::new(text, title)?;
-        let hits = self.scan_field(py, &field, &mention_starts, year)?;
-        let article = Article { fields: vec![field], hits };
-        hit_tuples(py, &article)
+    /// `<name>@<version>` of the rules.
+    #[getter]
+    fn rules_version(&self) -> &str {
+        &self.tables.label
     }
 
-    /// The native `reported_history(window, year)`; None for a non-ASCII window (for tests).
-    #[staticmethod]
-    fn reported_history_ascii(window: &str, year: i64) -> Option<bool> {
-        history::reported_history(window, year)
-    }
-
-    /// The native `_casualties(sentence)` (saturating); None for a non-ASCII sentence (for
-    /// tests).
-    #[staticmethod]
-    fn casualties_ascii(sentence: &str) -> Option<u64> {
-        casualties::casualties(sentence)
-    }
-
-    /// The kept hits of an article (after dedupe and drop_framed), as `scan` gives them.
-    fn kept<'py>(
-        &self,
-        title: &Bound<'py, PyString>,
-        body: &Bound<'py, PyString>,
-        mentions: Vec<Mention<'py>>,
-        year: i64,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let py = title.py();
-        let mentions = mention_index(&mentions)?;
-        let article = self.kept_hits(title, body, &mentions, year)?;
-        hit_tuples(py, &article)
-    }
-
-    /// The detection of a `schemas.TaggedArticle`, or None: (categories as dicts for
-    /// AlertCategory, severity, severity level, dyad as (source, target) or None). The
-    /// article's fields are read here, which costs less than building the lists in Python.
-    fn detect_article<'py>(
-        &self,
-        article: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    /// The detection of a `TaggedArticle` as a dict of `Detection`'s fields (categories as
+    /// dicts of `AlertCategory`'s), or None when nothing stands.
+    fn detect<'py>(&self, article: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let py = article.py();
-        let text = |name: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyString>> {
-            Ok(article.getattr(name)?.downcast_into::<PyString>()?)
-        };
-        let (title, body) = (text(intern!(py, "title"))?, text(intern!(py, "body"))?);
-        let mut mentions: Vec<Mention<'py>> = Vec::new();
-        let mut actors: Vec<Bound<'py, PyString>> = Vec::new();
-        for actor in article.getattr(intern!(py, "actors"))?.try_iter()? {
-            let actor = actor?;
-            let code = actor.getattr(intern!(py, "code"))?.downcast_into::<PyString>()?;
-            for mention in actor.getattr(intern!(py, "mentions"))?.try_iter()? {
-                let mention = mention?;
-                let field = mention.getattr(intern!(py, "field"))?.downcast_into::<PyString>()?;
-                let start: usize = mention.getattr(intern!(py, "start"))?.extract()?;
-                mentions.push((field, start, code.clone()));
+        let parts = read_article(article)?;
+        self.scan(&parts, |fields, hits| {
+            let facts = ArticleFacts {
+                mentions: &parts.mentions,
+                topics: &parts.topics,
+                actors: &parts.actors,
+                snippet: &|hit| snippet(fields, hit),
+            };
+            let Some(detection) = judgement::judge(&self.tables, hits, &facts) else {
+                return Ok(None);
+            };
+            let categories = PyList::empty(py);
+            for group in &detection.categories {
+                let category = &self.tables.categories[group.category];
+                let best = &self.tables.rules[detection.hits[group.best].rule];
+                let evidence = PyList::empty(py);
+                for &index in &group.evidence {
+                    let hit = &detection.hits[index];
+                    let field = field_of(fields, hit.title);
+                    let item = PyDict::new(py);
+                    item.set_item(intern!(py, "rule_id"), &self.tables.rules[hit.rule].id)?;
+                    item.set_item(intern!(py, "phrase"), field.text.slice(hit.start, hit.end))?;
+                    item.set_item(intern!(py, "field"), field.name())?;
+                    item.set_item(intern!(py, "start"), hit.start)?;
+                    item.set_item(intern!(py, "end"), hit.end)?;
+                    item.set_item(intern!(py, "sentence"), snippet(fields, hit))?;
+                    evidence.append(item)?;
+                }
+                let entry = PyDict::new(py);
+                entry.set_item(intern!(py, "category"), &category.id)?;
+                entry.set_item(intern!(py, "cameo_code"), &best.cameo)?;
+                entry.set_item(intern!(py, "plover_type"), &category.plover_type)?;
+                entry.set_item(intern!(py, "quad_class"), category.quad_class)?;
+                entry.set_item(intern!(py, "goldstein"), best.goldstein)?;
+                entry.set_item(intern!(py, "evidence"), evidence)?;
+                categories.append(entry)?;
             }
-            actors.push(code);
-        }
-        let published = article.getattr(intern!(py, "published_at"))?;
-        let year: i64 = published.getattr(intern!(py, "year"))?.extract()?;
-        let topics = article
-            .getattr(intern!(py, "topics"))?
-            .try_iter()?
-            .map(|topic| Ok(topic?.getattr(intern!(py, "code"))?.downcast_into::<PyString>()?))
-            .collect::<PyResult<Vec<_>>>()?;
-        self.detect(&title, &body, mentions, year, topics, actors)
+            let result = PyDict::new(py);
+            result.set_item(intern!(py, "categories"), categories)?;
+            result.set_item(intern!(py, "severity"), detection.severity)?;
+            result.set_item(intern!(py, "severity_level"), detection.level)?;
+            let dyad = match detection.dyad {
+                Some((source, target)) => {
+                    let dyad = PyDict::new(py);
+                    dyad.set_item(intern!(py, "source"), source)?;
+                    dyad.set_item(intern!(py, "target"), target)?;
+                    Some(dyad)
+                }
+                None => None,
+            };
+            result.set_item(intern!(py, "dyad"), dyad)?;
+            result.set_item(intern!(py, "rules_version"), &self.tables.label)?;
+            Ok(Some(result))
+        })
     }
 
-    /// `detect_article` on an article's parts: `mentions` as (field, start, actor code),
-    /// `topics` and `actors` its topic and actor codes, ranked.
-    fn detect<'py>(
-        &self,
-        title: &Bound<'py, PyString>,
-        body: &Bound<'py, PyString>,
-        mentions: Vec<Mention<'py>>,
-        year: i64,
-        topics: Vec<Bound<'py, PyString>>,
-        actors: Vec<Bound<'py, PyString>>,
-    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        self.detection(title, body, mentions, year, topics, actors)
-    }
-}
-
-impl EscalationCore {
-    fn detection<'py>(
-        &self,
-        title: &Bound<'py, PyString>,
-        body: &Bound<'py, PyString>,
-        mentions: Vec<Mention<'py>>,
-        year: i64,
-        topics: Vec<Bound<'py, PyString>>,
-        actors: Vec<Bound<'py, PyString>>,
-    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        let py = title.py();
-        let mentions = mention_index(&mentions)?;
-        let article = self.kept_hits(title, body, &mentions, year)?;
-        if article.hits.is_empty() {
-            return Ok(None);
-        }
-        let hits = &article.hits;
-        let mass = |index: usize| -> PyResult<bool> {
-            let sentence = article.sentence_text(&hits[index])?;
-            let threshold = self.tables.severity.mass_casualties;
-            if let Some(count) = casualties::casualties(&sentence) {
-                return Ok(u64::try_from(threshold).map_or(true, |t| count >= t));
-            }
-            if !scope::may_count_casualties(&sentence) {
-                return Ok(false);
-            }
-            self.mass_casualties.bind(py).call1((sentence, threshold))?.is_truthy()
-        };
-        let topics = strs(&topics)?;
-        let actors = strs(&actors)?;
-        // Sport, business, tech or arts naming no country: evidence counts for less.
-        let weak_topics = &self.tables.severity.weak_context_topics;
-        let weak_context = actors.is_empty()
-            && topics.first().is_some_and(|first| weak_topics.iter().any(|t| t == first));
-        let scope = scope::Scope::new(&self.tables, hits, &mentions, &topics, &mass);
-        let severity = scope.bound(scoring::severity_of(&self.tables, hits, weak_context))?;
-        let level = scoring::level_of(&self.tables, severity);
-        let categories = self.category_dicts(py, &article)?;
-        let dyad = scoring::dyad_of(hits, &mentions, &actors);
-        let result = (categories, severity, level, dyad).into_pyobject(py)?;
-        Ok(Some(result))
+    /// Every hit of a `TaggedArticle` before the judgement, cancelled ones included, in scan
+    /// order (title first).
+    fn evidence(&self, article: &Bound<'_, PyAny>) -> PyResult<Vec<Hit>> {
+        let parts = read_article(article)?;
+        self.scan(&parts, |fields, hits| {
+            hits.iter()
+                .map(|hit| {
+                    let rule = &self.tables.rules[hit.rule];
+                    let field = field_of(fields, hit.title);
+                    let actors = parts
+                        .mentions
+                        .between(hit.title, hit.sentence_start, hit.sentence_end)
+                        .map(|(start, code)| SentenceActor { code: code.to_owned(), start })
+                        .collect();
+                    Ok(Hit {
+                        rule_id: rule.id.clone(),
+                        category: self.tables.categories[hit.category].id.clone(),
+                        cameo: rule.cameo.clone(),
+                        weight: hit.weight,
+                        field: field.name(),
+                        start: hit.start,
+                        end: hit.end,
+                        phrase: field.text.slice(hit.start, hit.end).to_owned(),
+                        trigger_start: hit.trigger_start,
+                        trigger_end: hit.trigger_end,
+                        sentence_index: hit.sentence,
+                        sentence_start: hit.sentence_start,
+                        sentence_end: hit.sentence_end,
+                        lead: hit.lead,
+                        hedged: hit.hedged,
+                        cancelled_by: hit.cancelled.map(scan::Reason::name),
+                        modified: hit.modified,
+                        armed: hit.armed,
+                        actors,
+                    })
+                })
+                .collect()
+        })
     }
 
-    fn scan_field(
-        &self,
-        py: Python<'_>,
-        field: &FieldText<'_, '_>,
-        mention_starts: &[usize],
-        year: i64,
-    ) -> PyResult<Vec<Hit>> {
-        let history = |window: &str, year: i64| -> PyResult<bool> {
-            match history::reported_history(window, year) {
-                Some(dated) => Ok(dated),
-                None => self.reported_history.bind(py).call1((window, year))?.is_truthy(),
-            }
-        };
-        let context =
-            FieldContext { mention_starts, year, reported_history: &history, lower: &self.lower };
-        check::scan(&self.tables, field, &context)
+    /// The surface forms of a rule term (`{verb}`, `{verb+}`, `{a|b}`), lower-cased.
+    #[staticmethod]
+    fn expand_term(term: &str) -> Vec<String> {
+        rules::expand(term)
     }
 
-    fn kept_hits<'a, 'py>(
-        &self,
-        title: &'a Bound<'py, PyString>,
-        body: &'a Bound<'py, PyString>,
-        mentions: &MentionIndex<'_>,
-        year: i64,
-    ) -> PyResult<Article<'a, 'py>> {
-        let py = title.py();
-        let mut fields = Vec::with_capacity(2);
-        let mut hits = Vec::new();
-        for (text, is_title) in [(title, true), (body, false)] {
-            if text.to_str()?.is_empty() {
-                continue;
-            }
-            let field = FieldText::new(text, is_title)?;
-            hits.extend(self.scan_field(py, &field, mentions.starts(is_title), year)?);
-            fields.push(field);
-        }
-        let hits = selection::drop_framed(&self.tables, selection::dedupe(&self.tables, hits));
-        Ok(Article { fields, hits })
+    /// Whether a folded window of words dates a trigger before `year` (the history cue).
+    #[staticmethod]
+    fn reported_history(window: &str, year: i64) -> bool {
+        scan::reported_history(window, year)
     }
 
-    fn category_dicts<'py>(
-        &self,
-        py: Python<'py>,
-        article: &Article<'_, 'py>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let groups = scoring::categories_of(&self.tables, &article.hits);
-        let list = PyList::empty(py);
-        for group in groups {
-            let category = &self.tables.categories[group.category];
-            let best = &self.tables.rules[article.hits[group.best].rule];
-            let evidence = PyList::empty(py);
-            for &index in &group.evidence {
-                let hit = &article.hits[index];
-                let item = PyDict::new(py);
-                item.set_item(intern!(py, "rule_id"), &self.tables.rules[hit.rule].id)?;
-                item.set_item(intern!(py, "phrase"), article.phrase(hit)?)?;
-                item.set_item(intern!(py, "field"), field_name(py, hit.title))?;
-                item.set_item(intern!(py, "start"), hit.start)?;
-                item.set_item(intern!(py, "end"), hit.end)?;
-                item.set_item(intern!(py, "sentence"), article.sentence(hit)?)?;
-                evidence.append(item)?;
-            }
-            let entry = PyDict::new(py);
-            entry.set_item(intern!(py, "category"), &category.id)?;
-            entry.set_item(intern!(py, "cameo_code"), &best.cameo)?;
-            entry.set_item(intern!(py, "plover_type"), &category.plover_type)?;
-            entry.set_item(intern!(py, "quad_class"), category.quad_class)?;
-            entry.set_item(intern!(py, "goldstein"), best.goldstein)?;
-            entry.set_item(intern!(py, "evidence"), evidence)?;
-            list.append(entry)?;
-        }
-        Ok(list)
+    /// The largest number of dead a sentence reports (the scope's mass-casualty check).
+    #[staticmethod]
+    fn casualties(sentence: &str) -> u64 {
+        judgement::casualties(sentence)
     }
-}
-
-fn field_name(py: Python<'_>, title: bool) -> &Bound<'_, PyString> {
-    if title {
-        intern!(py, "title")
-    } else {
-        intern!(py, "body")
-    }
-}
-
-fn hit_tuples<'py>(py: Python<'py>, article: &Article<'_, 'py>) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for hit in &article.hits {
-        let head = (hit.rule, hit.weight, hit.hedged, hit.modified, hit.armed, hit.lead);
-        let tail = (
-            field_name(py, hit.title),
-            hit.start,
-            hit.end,
-            hit.trigger_start,
-            hit.trigger_end,
-            article.phrase(hit)?,
-            article.sentence(hit)?,
-            hit.sentence_start,
-            hit.sentence_end,
-        );
-        let items: Vec<Bound<'py, PyAny>> =
-            head.into_pyobject(py)?.iter().chain(tail.into_pyobject(py)?.iter()).collect();
-        list.append(PyTuple::new(py, items)?)?;
-    }
-    Ok(list)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<EscalationCore>()?;
+    m.add_class::<EscalationEngine>()?;
+    m.add_class::<Hit>()?;
+    m.add_class::<SentenceActor>()?;
     Ok(())
 }

@@ -1,263 +1,317 @@
-//! The tag stage's topic scoring: `TopicTagger.tag` and `log_odds` of app/domain/topics.py,
-//! from the tables that `TopicTagger.__init__` computes. tests/unit/test_native_topics.py
-//! checks that both give the same tags (same floats, same evidence, same order).
+//! IPTC Media Topic scoring of the tag stage. Text is cut into words (runs of letters and
+//! digits, and the currency signs £ € ¥, lower-cased); single-word terms are looked up in a hash map, phrases found by one
+//! Aho-Corasick pass over the words joined by single spaces. Each topic's score is the
+//! logistic of its bias plus the weights of the distinct terms found (a headline term with
+//! more weight); evidence lists the terms that raised it most. The tables come from
+//! app/domain/topics.py (the lexicon and the learned model); scripts/build_topic_model.py
+//! trains on the same words (`topic_words`).
 
 use std::collections::HashMap;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+
+use crate::text::matches_at;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
+use pyo3::types::{PyDict, PyList};
 
-mod phrases;
-mod pylower;
-mod ranking;
-mod vocabulary;
-mod weights;
-mod words;
-
-use ranking::{gather_evidence, rounded_key, Candidate, EvidenceRank, Limits, TermEvidence};
-use vocabulary::{TermSet, Vocabulary};
-use weights::Weights;
-use words::{cut_body, Words};
-
-/// A term's non-zero weights as (topic index, log-odds) pairs.
-type Row = Vec<(usize, f64)>;
-
-/// Per topic: the ranks of its evidence terms in the body and in the headline
-/// (`_evidence_rank[i]`, `_title_rank[i]`), and the terms by rank (`_ranked_terms[i]`).
-type TopicEvidence<'py> = (HashMap<u32, u32>, HashMap<u32, u32>, Vec<Bound<'py, PyString>>);
-
-/// An anchor word and the phrase keys anchored on it, each with its term id (`_anchors`).
-type Anchor<'py> = (Bound<'py, PyBytes>, Vec<(Bound<'py, PyBytes>, u32)>);
-
-/// The terms an article holds: those found only in the body, and those in the headline.
-struct Found {
-    body_only: TermSet,
-    title: TermSet,
+/// The words of a text, lower-cased, each followed by one space, the whole preceded by one:
+/// " w1 w2 ... wn " (phrase keys are looked for in it as " two words ").
+pub fn joined_words(text: &str) -> String {
+    let mut joined = String::with_capacity(text.len() + 2);
+    joined.push(' ');
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                joined.push(c.to_ascii_lowercase());
+            } else if !joined.ends_with(' ') {
+                joined.push(' ');
+            }
+        } else if c.is_alphanumeric() || matches!(c, '£' | '€' | '¥') {
+            // The pound, euro and yen signs stay on their amounts: the learned model knows
+            // "£5bn" (a business word) apart from "5".
+            joined.extend(c.to_lowercase());
+        } else if !joined.ends_with(' ') {
+            joined.push(' ');
+        }
+    }
+    if !joined.ends_with(' ') {
+        joined.push(' ');
+    }
+    joined
 }
 
-/// Scores an article's IPTC topics; built once per `TopicTagger`.
+/// The words of a text as the tagger cuts them.
+#[pyfunction]
+fn topic_words(text: &str) -> Vec<String> {
+    joined_words(text).split_whitespace().map(str::to_owned).collect()
+}
+
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Topic {
+    code: String,
+    label: String,
+    bias: f64,
+}
+
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Term {
+    term: String,
+    /// (topic index, log-odds), non-zero.
+    weights: Vec<(usize, f64)>,
+}
+
+/// A term that is evidence for a topic: its rank there in the body and in the headline.
+#[derive(Clone, Copy)]
+struct Rank {
+    topic: usize,
+    body: u32,
+    title: u32,
+}
+
 #[pyclass(frozen)]
-pub struct TopicScorer {
-    biases: Vec<f64>,
-    rows: Weights,
-    title_rows: Weights,
-    vocabulary: Vocabulary,
-    /// Per term, the topics it is evidence for.
-    term_evidence: TermEvidence,
-    ranked_terms: Vec<Vec<Py<PyString>>>,
-    codes: Vec<String>,
-    code_objects: Vec<Py<PyString>>,
-    labels: Vec<Py<PyString>>,
+pub struct TopicTagger {
+    topics: Vec<Topic>,
+    terms: Vec<String>,
+    rows: Vec<Vec<(usize, f64)>>,
+    title_rows: Vec<Vec<(usize, f64)>>,
+    words: hashbrown::HashMap<String, Vec<u32>>,
+    phrases: AhoCorasick,
+    phrase_terms: Vec<u32>,
+    /// The first word of every phrase.
+    phrase_heads: hashbrown::HashSet<String>,
+    /// Per term, the topics it is evidence for; per topic, its evidence terms by rank.
+    ranks: Vec<Vec<Rank>>,
+    ranked_terms: Vec<Vec<u32>>,
     max_body_chars: usize,
-    limits: Limits,
+    min_score: f64,
+    saturation: f64,
+    max_evidence: usize,
+}
+
+/// The terms an article holds, sorted: those only in the body, and those in the headline.
+struct Found {
+    body_only: Vec<u32>,
+    title: Vec<u32>,
+}
+
+impl TopicTagger {
+    fn terms_in(&self, text: &str) -> Vec<u32> {
+        let joined = joined_words(text);
+        let mut found: Vec<u32> = Vec::new();
+        let mut at = 0; // byte offset of the space before the current word
+        for word in joined[1..].split(' ') {
+            if let Some(terms) = self.words.get(word) {
+                found.extend(terms);
+            }
+            // Phrases are searched anchored at the words that begin one.
+            if self.phrase_heads.contains(word) {
+                let phrases = matches_at(&self.phrases, &joined, at);
+                found.extend(phrases.iter().map(|m| self.phrase_terms[m.pattern()]));
+            }
+            at += word.len() + 1;
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    fn find(&self, title: &str, body: &str) -> Found {
+        // News puts its subject first: past max_body_chars, the body is not read.
+        let body = match body.char_indices().nth(self.max_body_chars) {
+            Some((at, _)) => &body[..body[..at].rfind(' ').filter(|&cut| cut > 0).unwrap_or(at)],
+            None => body,
+        };
+        let title = if title.is_empty() { Vec::new() } else { self.terms_in(title) };
+        let mut body_only = self.terms_in(body);
+        body_only.retain(|t| title.binary_search(t).is_err());
+        Found { body_only, title }
+    }
+
+    /// Biases plus the weights of the terms found, summed in term order (a fixed order: the
+    /// same article gets the same scores in every process).
+    fn logits(&self, found: &Found) -> Vec<f64> {
+        let mut logits: Vec<f64> = self.topics.iter().map(|t| t.bias).collect();
+        for (terms, rows) in [(&found.body_only, &self.rows), (&found.title, &self.title_rows)] {
+            for &term in terms {
+                for &(topic, weight) in &rows[term as usize] {
+                    logits[topic] += weight;
+                }
+            }
+        }
+        logits
+    }
 }
 
 #[pymethods]
-impl TopicScorer {
+impl TopicTagger {
+    /// `words`: each single word -> its terms; `phrases`: each padded phrase (" two words ",
+    /// or " two word" for a prefix term) -> its term.
     #[new]
     #[pyo3(signature = (
-        *, biases, rows, title_rows, words, anchors, evidence, codes, labels,
-        max_body_chars, min_logit, saturation, min_score, max_evidence
+        *, topics, terms, words, phrases, title_boost, max_body_chars, min_score, saturation,
+        max_evidence, min_evidence_weight
     ))]
-    #[allow(clippy::too_many_arguments)] // keyword-only: one per table and constant
+    #[allow(clippy::too_many_arguments)] // keyword-only, one per table and constant
     fn new(
-        biases: Vec<f64>,
-        rows: Vec<Row>,
-        title_rows: Vec<Row>,
-        words: Vec<(Bound<'_, PyBytes>, Vec<u32>)>,
-        anchors: Vec<Anchor<'_>>,
-        evidence: Vec<TopicEvidence<'_>>,
-        codes: Vec<Bound<'_, PyString>>,
-        labels: Vec<Bound<'_, PyString>>,
+        topics: Vec<Topic>,
+        terms: Vec<Term>,
+        words: HashMap<String, Vec<u32>>,
+        phrases: HashMap<String, u32>,
+        title_boost: f64,
         max_body_chars: usize,
-        min_logit: f64,
-        saturation: f64,
         min_score: f64,
+        saturation: f64,
         max_evidence: usize,
+        min_evidence_weight: f64,
     ) -> PyResult<Self> {
-        let topic_count = biases.len();
-        let term_count = rows.len();
-        if [codes.len(), labels.len(), evidence.len()].iter().any(|&n| n != topic_count) {
-            return Err(PyValueError::new_err("one bias, code, label and evidence per topic"));
+        let count = terms.len() as u32;
+        if words.values().flatten().chain(phrases.values()).any(|&t| t >= count) {
+            return Err(PyValueError::new_err("a word or phrase of an unknown term"));
         }
-        if title_rows.len() != term_count {
-            return Err(PyValueError::new_err("one row and one title row per term"));
+        if terms.iter().flat_map(|t| &t.weights).any(|&(topic, _)| topic >= topics.len()) {
+            return Err(PyValueError::new_err("a weight of an unknown topic"));
         }
-        let rows = Weights::new(rows, topic_count).map_err(PyValueError::new_err)?;
-        let title_rows = Weights::new(title_rows, topic_count).map_err(PyValueError::new_err)?;
-        let vocabulary = Vocabulary::new(
-            words.into_iter().map(|(word, terms)| (word.as_bytes().to_vec(), terms)).collect(),
-            anchors
-                .into_iter()
-                .map(|(anchor, keys)| {
-                    let keys = keys.into_iter().map(|(key, term)| (key.as_bytes().to_vec(), term));
-                    (anchor.as_bytes().to_vec(), keys.collect())
-                })
-                .collect(),
-            term_count,
-        )
-        .map_err(PyValueError::new_err)?;
-        let mut term_evidence = vec![Vec::new(); term_count];
-        let mut ranked_terms = Vec::with_capacity(topic_count);
-        for (topic, (in_body, in_title, ranked)) in evidence.into_iter().enumerate() {
-            if in_body.len() != in_title.len() {
-                return Err(PyValueError::new_err("body and title ranks of different terms"));
-            }
-            for (&term, &body_rank) in &in_body {
-                let title_rank = in_title.get(&term).copied();
-                let ranks = term_evidence.get_mut(term as usize);
-                let (Some(title_rank), Some(ranks)) = (title_rank, ranks) else {
-                    return Err(PyValueError::new_err("an evidence rank of an unknown term"));
-                };
-                if body_rank as usize >= ranked.len() || title_rank as usize >= ranked.len() {
-                    return Err(PyValueError::new_err("an evidence rank past the ranked terms"));
+        let (keys, phrase_terms): (Vec<String>, Vec<u32>) = phrases.into_iter().unzip();
+        let phrase_heads =
+            keys.iter().filter_map(|k| k.split_whitespace().next().map(str::to_owned)).collect();
+        let phrases = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
+            .build(&keys)
+            .map_err(|e| PyValueError::new_err(format!("topic phrases: {e}")))?;
+        let boost = 1.0 + title_boost;
+        let rows: Vec<Vec<(usize, f64)>> = terms.iter().map(|t| t.weights.clone()).collect();
+        let title_rows: Vec<Vec<(usize, f64)>> =
+            rows.iter().map(|r| r.iter().map(|&(i, w)| (i, w * boost)).collect()).collect();
+        // Per topic, its evidence terms heaviest first (ties: by term, descending), a headline
+        // term ranked with its boosted weight.
+        let mut ranks = vec![Vec::new(); terms.len()];
+        let mut ranked_terms = Vec::with_capacity(topics.len());
+        for topic in 0..topics.len() {
+            let mut keys: Vec<(f64, &str, usize, bool)> = Vec::new();
+            for (id, term) in terms.iter().enumerate() {
+                for &(t, weight) in &term.weights {
+                    if t == topic && weight >= min_evidence_weight {
+                        keys.push((weight, &term.term, id, false));
+                        keys.push((weight * boost, &term.term, id, true));
+                    }
                 }
-                let topic = topic as u32;
-                ranks.push(EvidenceRank { topic, in_body: body_rank, in_title: title_rank });
             }
-            ranked_terms.push(ranked.into_iter().map(Bound::unbind).collect());
+            keys.sort_by(|a, b| {
+                (b.0.total_cmp(&a.0)).then(b.1.cmp(a.1)).then(b.2.cmp(&a.2)).then(b.3.cmp(&a.3))
+            });
+            let mut body_ranks: HashMap<usize, u32> = HashMap::new();
+            for (rank, &(_, _, id, title)) in keys.iter().enumerate() {
+                if !title {
+                    body_ranks.insert(id, rank as u32);
+                }
+            }
+            for (rank, &(_, _, id, title)) in keys.iter().enumerate() {
+                if title {
+                    let body = body_ranks[&id];
+                    ranks[id].push(Rank { topic, body, title: rank as u32 });
+                }
+            }
+            ranked_terms.push(keys.iter().map(|k| k.2 as u32).collect());
         }
-        Ok(TopicScorer {
-            biases,
+        Ok(TopicTagger {
+            terms: terms.into_iter().map(|t| t.term).collect(),
+            topics,
             rows,
             title_rows,
-            vocabulary,
-            term_evidence: TermEvidence::new(term_evidence).map_err(PyValueError::new_err)?,
+            words: words.into_iter().collect(),
+            phrases,
+            phrase_terms,
+            phrase_heads,
+            ranks,
             ranked_terms,
-            codes: codes.iter().map(|code| code.to_string()).collect(),
-            code_objects: codes.into_iter().map(Bound::unbind).collect(),
-            labels: labels.into_iter().map(Bound::unbind).collect(),
             max_body_chars,
-            limits: Limits { min_logit, saturation, min_score, max_evidence },
+            min_score,
+            saturation,
+            max_evidence,
         })
     }
 
-    /// The published topics, highest score first, as dicts of `TopicTag`'s fields; `None`
-    /// when the Python reference must decide (see `find`).
-    fn tag<'py>(
-        &self,
-        py: Python<'py>,
-        title: &Bound<'py, PyString>,
-        body: &Bound<'py, PyString>,
-    ) -> PyResult<Option<Bound<'py, PyList>>> {
-        let Some(found) = self.find(title, body) else {
-            return Ok(None);
-        };
+    /// The published topics as dicts of `TopicTag`'s fields, highest score first.
+    fn tag<'py>(&self, py: Python<'py>, title: &str, body: &str) -> PyResult<Bound<'py, PyList>> {
+        let found = self.find(title, body);
         let tags = PyList::empty(py);
         if found.body_only.is_empty() && found.title.is_empty() {
-            return Ok(Some(tags));
+            return Ok(tags);
         }
-        let logits = self.logits(&found);
-        let mut candidates: Vec<Candidate> = (logits.iter().enumerate())
-            .filter_map(|(topic, &logit)| {
-                let score = self.limits.score(logit)?;
-                Some(Candidate { topic, score, ranks: Vec::new() })
+        let mut scores: Vec<Option<f64>> = self
+            .logits(&found)
+            .into_iter()
+            .map(|mut logit| {
+                if logit > self.saturation {
+                    // Near 1 the logistic rounds to 1.0 and strong topics would tie; the
+                    // excess is compressed, keeping the order of the log-odds.
+                    logit = self.saturation + (logit - self.saturation).ln_1p();
+                }
+                let score = 1.0 / (1.0 + (-logit).exp());
+                (score >= self.min_score).then_some(score)
             })
             .collect();
-        let topic_count = self.biases.len();
-        gather_evidence(
-            &mut candidates,
-            topic_count,
-            &self.term_evidence,
-            &found.body_only,
-            &found.title,
-        );
-        candidates.retain(|candidate| !candidate.ranks.is_empty());
-        // The reference's sort key: (-round(score, 12), code).
-        let mut keyed: Vec<(u128, Candidate)> = candidates
-            .into_iter()
-            .map(|candidate| (rounded_key(candidate.score), candidate))
+        let mut evidence: Vec<Vec<u32>> = vec![Vec::new(); self.topics.len()];
+        for (terms, in_title) in [(&found.body_only, false), (&found.title, true)] {
+            for &term in terms {
+                for rank in &self.ranks[term as usize] {
+                    if scores[rank.topic].is_some() {
+                        evidence[rank.topic].push(if in_title { rank.title } else { rank.body });
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..self.topics.len())
+            .filter(|&t| scores[t].is_some() && !evidence[t].is_empty())
             .collect();
-        keyed.sort_by(|(key_a, a), (key_b, b)| {
-            key_b.cmp(key_a).then_with(|| self.codes.get(a.topic).cmp(&self.codes.get(b.topic)))
+        // Scores equal to 12 decimals are a tie (the same weights summed in another order
+        // differ in the last bits), broken by code.
+        let key = |t: usize| (scores[t].unwrap_or(0.0) * 1e12).round() as i64;
+        order.sort_by(|&a, &b| {
+            key(b).cmp(&key(a)).then(self.topics[a].code.cmp(&self.topics[b].code))
         });
-        for (_, mut candidate) in keyed {
-            candidate.ranks.sort_unstable();
-            candidate.ranks.truncate(self.limits.max_evidence);
-            tags.append(self.tag_fields(py, &candidate)?)?;
+        for topic in order {
+            let ranks = &mut evidence[topic];
+            ranks.sort_unstable();
+            let terms = ranks
+                .iter()
+                .take(self.max_evidence)
+                .map(|&r| self.terms[self.ranked_terms[topic][r as usize] as usize].as_str());
+            let tag = PyDict::new(py);
+            tag.set_item(intern!(py, "code"), &self.topics[topic].code)?;
+            tag.set_item(intern!(py, "label"), &self.topics[topic].label)?;
+            tag.set_item(intern!(py, "score"), scores[topic].take())?;
+            tag.set_item(intern!(py, "evidence"), PyList::new(py, terms)?)?;
+            tags.append(tag)?;
         }
-        Ok(Some(tags))
+        Ok(tags)
     }
 
-    /// Each topic's log-odds in topic order; `None` when the Python reference must decide.
-    fn log_odds(
-        &self,
-        title: &Bound<'_, PyString>,
-        body: &Bound<'_, PyString>,
-    ) -> Option<Vec<f64>> {
-        self.find(title, body).map(|found| self.logits(&found))
+    /// Each topic's log-odds before the logistic, in topic order (what the model trains on).
+    fn log_odds(&self, title: &str, body: &str) -> Vec<f64> {
+        self.logits(&self.find(title, body))
     }
-}
-
-impl TopicScorer {
-    /// The terms of the headline and of the body (cut as `_score` cuts it). `None` for text
-    /// the native words could differ on (a capital sigma, see `words`) or that cannot be
-    /// encoded as UTF-8 (lone surrogates, on which the reference raises, or not when they are
-    /// past the cut): the reference then runs and gives the answer or the error.
-    fn find(&self, title: &Bound<'_, PyString>, body: &Bound<'_, PyString>) -> Option<Found> {
-        let (title_text, body) = (title.to_str().ok()?, body.to_str().ok()?);
-        let body = cut_body(body, self.max_body_chars);
-        let mut words = Words::default();
-        let mut title = TermSet::default();
-        if !title_text.is_empty() {
-            words.cut(title_text)?;
-            self.vocabulary.terms_in(&words, &mut title);
-        }
-        words.cut(body)?;
-        let mut body_only = TermSet::default();
-        self.vocabulary.terms_in(&words, &mut body_only);
-        body_only.remove_all(&title);
-        Some(Found { body_only, title })
-    }
-
-    /// The biases plus the weights of the terms found: body-only terms by id, then headline
-    /// terms by id with their boosted weights, the reference's order of float additions.
-    fn logits(&self, found: &Found) -> Vec<f64> {
-        let mut logits = self.biases.clone();
-        self.rows.add_to(&mut logits, &found.body_only);
-        self.title_rows.add_to(&mut logits, &found.title);
-        logits
-    }
-
-    fn tag_fields<'py>(
-        &self,
-        py: Python<'py>,
-        candidate: &Candidate,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let topic = candidate.topic;
-        let ranked = self.ranked_terms.get(topic).map_or(&[][..], Vec::as_slice);
-        let evidence: Vec<&Py<PyString>> =
-            candidate.ranks.iter().filter_map(|&rank| ranked.get(rank as usize)).collect();
-        let fields = PyDict::new(py);
-        fields.set_item(intern!(py, "code"), self.code_objects.get(topic))?;
-        fields.set_item(intern!(py, "label"), self.labels.get(topic))?;
-        fields.set_item(intern!(py, "score"), PyFloat::new(py, candidate.score))?;
-        fields.set_item(intern!(py, "evidence"), PyList::new(py, evidence)?)?;
-        Ok(fields)
-    }
-}
-
-/// `words_of(text)` of app/domain/topic_lexicon.py, or `None` where `TopicScorer` leaves the
-/// text to the reference (exposed for the oracle tests).
-#[pyfunction]
-fn topic_words<'py>(py: Python<'py>, text: &str) -> Option<Vec<Bound<'py, PyBytes>>> {
-    let mut words = Words::default();
-    words.cut(text)?;
-    Some(words.iter().map(|(word, _)| PyBytes::new(py, word)).collect())
-}
-
-/// `round(score, 12) * 10**12` as the integer `TopicScorer` sorts by (exposed for the oracle
-/// tests).
-#[pyfunction]
-fn topic_score_key(score: f64) -> u128 {
-    rounded_key(score)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<TopicScorer>()?;
+    m.add_class::<TopicTagger>()?;
     m.add_function(wrap_pyfunction!(topic_words, m)?)?;
-    m.add_function(wrap_pyfunction!(topic_score_key, m)?)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        assert_eq!(joined_words("Élysée’s G-20 summit!"), " élysée s g 20 summit ");
+        assert_eq!(joined_words(""), " ");
+    }
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.escalation.history import reported_history
+from app.domain.engine import EscalationEngine
 from app.domain.pipeline import Pipeline
 from app.evaluation.escalation import EvalInputError, evaluate, read_items
 from app.settings import Settings
@@ -34,7 +34,7 @@ from app.settings import Settings
     ],
 )
 def test_years_mark_history_only_when_clearly_past(window: str, year: int, history: bool) -> None:
-    assert reported_history(window, year) is history
+    assert EscalationEngine.reported_history(window, year) is history
 
 
 @pytest.fixture(scope="module")

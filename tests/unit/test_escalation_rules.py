@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.domain.engine import EscalationEngine
 from app.domain.escalation import EscalationDetector, RulesError, load_ruleset
-from app.domain.escalation.ruleset import expand, inflect
 
 
 def test_packaged_rules_load_with_name_and_version() -> None:
@@ -18,10 +18,13 @@ def test_packaged_rules_load_with_name_and_version() -> None:
 
 
 def test_term_syntax_expands_verbs_and_alternatives() -> None:
-    assert inflect("threaten") == ["threaten", "threatens", "threatened", "threatening"]
-    assert inflect("ban+") == ["ban", "bans", "banned", "banning"]
-    assert inflect("seize") == ["seize", "seizes", "seized", "seizing"]
-    assert expand("{cut|cuts} ties") == ["cut ties", "cuts ties"]
+    expand = EscalationEngine.expand_term
+    assert expand("{threaten}") == ["threaten", "threatens", "threatened", "threatening"]
+    assert expand("{ban+}") == ["ban", "bans", "banned", "banning"]
+    assert expand("{seize}") == ["seize", "seizes", "seized", "seizing"]
+    assert expand("{carry}") == ["carry", "carries", "carried", "carrying"]
+    assert expand("{ethnically cleanse}")[-1] == "ethnically cleansing"
+    assert expand("{cut|cuts} Ties") == ["cut ties", "cuts ties"]
     assert "not lift" in expand("{not|never} {lift|ease}")
 
 

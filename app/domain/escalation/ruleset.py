@@ -1,13 +1,14 @@
-"""The escalation rules file: pydantic models that validate it, and its term syntax.
+"""The escalation rules file: pydantic models that validate it (its schema), and its loader.
 
 Terms are plain phrases with ``{...}`` groups: ``{verb}`` expands to the verb's regular
 forms, ``{verb+}`` doubles the last consonant (``ban`` -> ``banned``), ``{a|b|c}`` lists
-alternatives. Everything is lower-cased: matching is case-insensitive.
+alternatives; matching is case-insensitive. The engine expands them when it reads the rules
+(``EscalationEngine.expand_term`` shows the forms of a term) and rejects a term that expands
+to nothing.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from importlib import resources
 from pathlib import Path
@@ -16,7 +17,6 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-_GROUP = re.compile(r"\{([^{}]+)\}")
 _CODE = re.compile(r"^\d{2,4}$")
 
 
@@ -133,6 +133,9 @@ class RuleSpec(_Strict):
     terms: list[str] = Field(min_length=1)
     near: list[str] = Field(default_factory=list)
     window: int = Field(default=6, ge=1, le=30)
+    # The `near` word may also stand in this many sentences before the trigger's ("Pyongyang
+    # warned Seoul. It will cut every line."); the evidence is then the trigger alone.
+    near_sentences: int = Field(default=0, ge=0, le=3)
     direction: Literal["after", "before", "any"] = "any"
     needs_actor: bool = False
     unless: list[str] = Field(default_factory=list)
@@ -144,6 +147,9 @@ class RuleSet(_Strict):
 
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
+    # ISO 639-1 codes of the languages the terms are written in: articles in other languages
+    # are never matched against them.
+    languages: list[str] = Field(default=["en"], min_length=1)
     severity: SeveritySpec
     cues: CueSpec
     categories: list[CategorySpec] = Field(min_length=1)
@@ -167,9 +173,6 @@ class RuleSet(_Strict):
                     f"rule {rule.id}: code {rule.cameo} has no Goldstein weight in "
                     f"category {rule.category}"
                 )
-            for term in [*rule.terms, *rule.near, *rule.unless]:
-                if not expand(term):
-                    raise ValueError(f"rule {rule.id}: term {term!r} expands to nothing")
         for name in self.severity.scope.violence_categories:
             if name not in categories:
                 raise ValueError(f"severity.scope: unknown category {name!r}")
@@ -206,34 +209,3 @@ def load_ruleset(path: Path | None = None) -> RuleSet:
             for err in exc.errors()
         )
         raise RulesError(f"invalid escalation rules {source}: {problems}") from exc
-
-
-def expand(term: str) -> list[str]:
-    """All surface forms of a term, lower-cased, in a stable order."""
-    parts: list[list[str]] = []
-    position = 0
-    for match in _GROUP.finditer(term):
-        parts.append([term[position : match.start()]])
-        inner = match.group(1)
-        parts.append(inner.split("|") if "|" in inner else inflect(inner))
-        position = match.end()
-    parts.append([term[position:]])
-    forms = (" ".join("".join(p).split()).lower() for p in itertools.product(*parts))
-    return list(dict.fromkeys(f for f in forms if f))
-
-
-def inflect(verb: str) -> list[str]:
-    """Regular forms of a verb or noun: base, -s, -ed, -ing (``+`` doubles the consonant)."""
-    double = verb.endswith("+")
-    word = verb.rstrip("+").strip()
-    if " " in word:  # "{ethnically cleanse}" style: inflect the last word only
-        head, _, last = word.rpartition(" ")
-        return [f"{head} {form}" for form in inflect(last + ("+" if double else ""))]
-    if word.endswith("e"):
-        return [word, word + "s", word + "d", word[:-1] + "ing"]
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return [word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
-    if word.endswith(("s", "sh", "ch", "x", "z")):
-        return [word, word + "es", word + "ed", word + "ing"]
-    stem = word + word[-1] if double else word
-    return [word, word + "s", stem + "ed", stem + "ing"]

@@ -1,215 +1,197 @@
-//! One text field (title or body) in the forms the scans need: one byte per Python code point
-//! each, so that every offset is a Python string offset.
+//! One text field (title or body) as the scans need it. Every offset here is a CHARACTER
+//! offset into the text as published: matches found on bytes are converted once, here.
 //!
-//! - `marks`: the text's characters as the sentence finder and the snippets see them: ASCII
-//!   as is, the four curly quotes as the `LEFT_*`/`RIGHT_*` bytes, any other character as
-//!   `OTHER_SPACE` (Python's `isspace`), `OTHER_WORD` (`isalnum`) or `OTHER_MARK`. For ASCII
-//!   text this is the text itself, borrowed;
-//! - `folded`: `lower_keep_length(text)` (textscan.py) where context phrases are checked
-//!   (words.rs) and word windows counted: ASCII as is, any other character as `OTHER_WORD`
-//!   or `OTHER_MARK`. Every key and phrase is ASCII (words.rs checks), so these bytes never
-//!   take part in a match. For ASCII text it is the text itself, borrowed, its letters in
-//!   either case: every user of `folded` ignores the case of ASCII letters (phrases are
-//!   matched on `spaced`, only their separators on `folded`);
-//! - `spaced`: `spaced(lowered)`: every character that is not `isalnum` becomes a space
-//!   (that is what its Latin-1 table, its typographic replacements and its `[\W_]` fallback
-//!   each do), padded with one space at each end.
-//!
-//! Lower-casing keeps every character's class: of all characters, only U+212A (KELVIN
-//! SIGN, to "k") and U+0130 (to two characters, so `lower_keep_length` keeps it) lower-case
-//! to something with ASCII in it, lower-casing never changes whether `isalnum` holds, and
-//! `lower_keep_length` turns U+2019 into an apostrophe; tests/unit/test_native_escalation.py
-//! checks these facts on Python's own tables. Evidence strings are cut from the text's UTF-8
-//! at the byte offsets of their code points. The exact lower-cased characters are needed only for history windows; for a window
-//! with other than ASCII characters they come from the reference's `lower_keep_length`,
-//! called back once per such field (`str.lower` has context rules, such as the final sigma).
+//! - `folded`: the text with each character folded (text.rs: lower case, straight
+//!   apostrophe), the same number of characters; context phrases are matched on it and word
+//!   windows count its spaces;
+//! - the spaced text (built for the trigger scan): `folded` with every character that is not
+//!   a letter or digit as a space, padded with one space at each end, so a trigger key
+//!   (" cut ties ") is found only on whole words;
+//! - sentences: a sentence ends at . ! ? (with closing quotes or brackets) followed by spaces
+//!   and an upper-case letter, digit or opening quote, unless an abbreviation ("Mr.", "U.S.")
+//!   ends there; a line break always ends one.
 
-use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::LazyLock;
 
-use pyo3::prelude::*;
-use pyo3::types::PyString;
+use regex::Regex;
 
-use crate::pyunicode;
+use crate::text::{fold, CharMap, Indexed};
 
-pub const OTHER_WORD: u8 = 0x80;
-pub const OTHER_MARK: u8 = 0x81;
-pub const OTHER_SPACE: u8 = 0x82;
-pub const LEFT_SINGLE: u8 = 0x83; // U+2018
-pub const RIGHT_SINGLE: u8 = 0x84; // U+2019
-pub const LEFT_DOUBLE: u8 = 0x85; // U+201C
-pub const RIGHT_DOUBLE: u8 = 0x86; // U+201D
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[.!?]["')\]\x{201D}\x{2019}]*[^\S\n]+["'(\[\x{201C}\x{2018}]?[A-Z0-9]"#)
+        .expect("a valid pattern")
+});
+const ABBREVIATIONS: [&str; 14] =
+    ["Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sgt", "Sen", "Rep", "Gov", "St", "No", "vs"];
+const SNIPPET: usize = 300;
 
-/// Python's `str.isspace` for a byte of `marks`.
-pub fn is_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ' | OTHER_SPACE)
-}
-
-/// A word character of the `re` module (`\w`: `isalnum` or the underscore) for a byte of
-/// `marks`.
-pub fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == OTHER_WORD
-}
-
-/// Whether a byte of `folded` stands for an `isalnum` character.
-pub fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == OTHER_WORD
-}
-
-/// The byte of `marks` for a character other than ASCII.
-fn mark(c: char) -> u8 {
-    match c {
-        '\u{2018}' => LEFT_SINGLE,
-        '\u{2019}' => RIGHT_SINGLE,
-        '\u{201c}' => LEFT_DOUBLE,
-        '\u{201d}' => RIGHT_DOUBLE,
-        _ if pyunicode::is_space(c) => OTHER_SPACE,
-        _ if pyunicode::is_alnum(c) => OTHER_WORD,
-        _ => OTHER_MARK,
-    }
-}
-
-/// The byte of `folded` for a character other than ASCII.
-fn fold(c: char) -> u8 {
-    match c {
-        '\u{212a}' => b'k',
-        '\u{2019}' => b'\'',
-        _ if pyunicode::is_alnum(c) => OTHER_WORD,
-        _ => OTHER_MARK,
-    }
-}
-
-/// `spaced`'s byte for a byte of the text (ASCII) or of `folded`: a letter or digit
-/// lower-cased, `OTHER_WORD` kept, anything else a space. In arithmetic rather than a table,
-/// so that the compiler turns the pass into vector instructions.
-fn spaced_byte(b: u8) -> u8 {
-    let lower = b | 0x20; // a letter's lower case; digits and OTHER_WORD stay apart
-    if lower.wrapping_sub(b'a') < 26 {
-        lower
-    } else if b.wrapping_sub(b'0') < 10 || b == OTHER_WORD {
-        b
-    } else {
-        b' '
-    }
-}
-
-pub struct FieldText<'a, 'py> {
+pub struct Field<'a> {
     pub title: bool,
-    /// The text as UTF-8.
-    view: &'a str,
-    /// For each character other than ASCII: its code point offset and how many more bytes
-    /// than code points the UTF-8 text has up to and with it.
-    wide: Vec<(usize, usize)>,
-    pub marks: Cow<'a, [u8]>,
-    pub folded: Cow<'a, [u8]>,
-    pub spaced: Vec<u8>,
-    /// Offsets of the line breaks (paragraph ends), ascending.
-    pub newlines: Vec<usize>,
-    source: &'a Bound<'py, PyString>,
-    /// `lower_keep_length(text)`, asked for once when a history window needs it.
-    lowered: OnceCell<Bound<'py, PyString>>,
+    pub text: Indexed<'a>,
+    pub folded: String,
+    pub folded_map: CharMap,
+    /// Character offsets of the plain spaces of `folded`, ascending.
+    pub spaces: Vec<usize>,
 }
 
-impl<'a, 'py> FieldText<'a, 'py> {
-    pub fn new(text: &'a Bound<'py, PyString>, title: bool) -> PyResult<Self> {
-        let view: &'a str = text.to_str()?;
-        let bytes = view.as_bytes();
-        let mut wide = Vec::new();
-        let (marks, folded) = if view.is_ascii() {
-            (Cow::Borrowed(bytes), Cow::Borrowed(bytes))
+/// " " + the text with every character but letters and digits as a space, folded + " ", and
+/// its character map: trigger keys (" cut ties ") are found in it on whole words only.
+pub fn spaced(text: &str) -> (String, CharMap) {
+    let mut spaced = String::with_capacity(text.len() + 2);
+    spaced.push(' ');
+    if text.is_ascii() {
+        spaced.extend(text.bytes().map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b.to_ascii_lowercase())
+            } else {
+                ' '
+            }
+        }));
+    } else {
+        spaced.extend(text.chars().map(|c| if c.is_alphanumeric() { fold(c) } else { ' ' }));
+    }
+    spaced.push(' ');
+    let map = CharMap::new(&spaced);
+    (spaced, map)
+}
+
+impl<'a> Field<'a> {
+    pub fn new(text: &'a str, title: bool) -> Self {
+        let (folded, spaces) = if text.is_ascii() {
+            let folded = text.to_ascii_lowercase();
+            let spaces = memchr_spaces(&folded);
+            (folded, spaces)
         } else {
-            // Runs of ASCII are copied whole; each other character is decoded alone.
-            let mut marks = Vec::with_capacity(bytes.len());
-            let mut folded = Vec::with_capacity(bytes.len());
-            let mut at = 0;
-            while at < bytes.len() {
-                let run =
-                    bytes[at..].iter().position(|&b| !b.is_ascii()).map_or(bytes.len(), |n| at + n);
-                marks.extend_from_slice(&bytes[at..run]);
-                folded.extend(bytes[at..run].iter().map(u8::to_ascii_lowercase));
-                at = run;
-                let Some(c) = view.get(at..).and_then(|rest| rest.chars().next()) else { break };
-                marks.push(mark(c));
-                folded.push(fold(c));
-                at += c.len_utf8();
-                wide.push((marks.len() - 1, at - marks.len()));
-            }
-            (Cow::Owned(marks), Cow::Owned(folded))
+            let folded: String = text.chars().map(fold).collect();
+            let spaces =
+                folded.chars().enumerate().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
+            (folded, spaces)
         };
-        let newlines = memchr::memchr_iter(b'\n', &marks).collect();
-        let mut spaced = Vec::with_capacity(folded.len() + 2);
-        spaced.push(b' ');
-        spaced.extend(folded.iter().map(|&b| spaced_byte(b)));
-        spaced.push(b' ');
-        Ok(FieldText {
-            title,
-            view,
-            wide,
-            marks,
-            folded,
-            spaced,
-            newlines,
-            source: text,
-            lowered: OnceCell::new(),
-        })
+        let folded_map = CharMap::new(&folded);
+        Field { title, text: Indexed::new(text), folded, folded_map, spaces }
     }
 
-    pub fn py(&self) -> Python<'py> {
-        self.source.py()
-    }
-
-    pub fn len(&self) -> usize {
-        self.marks.len()
-    }
-
-    /// The byte offset in the UTF-8 text of code point `index` (at most the length).
-    fn byte_offset(&self, index: usize) -> usize {
-        if index >= self.len() {
-            return self.view.len();
+    pub fn name(&self) -> &'static str {
+        if self.title {
+            "title"
+        } else {
+            "body"
         }
-        let before = self.wide.partition_point(|&(at, _)| at < index);
-        index + before.checked_sub(1).map_or(0, |last| self.wide[last].1)
     }
 
-    /// `text[start:end]` as a Rust string slice.
-    pub fn part(&self, start: usize, end: usize) -> &'a str {
-        let end = self.byte_offset(end);
-        let start = self.byte_offset(start).min(end);
-        self.view.get(start..end).unwrap_or_default()
+    /// `folded[start..end]` by character offsets.
+    pub fn folded_slice(&self, start: usize, end: usize) -> &str {
+        &self.folded[self.folded_map.byte_at(start)..self.folded_map.byte_at(end.max(start))]
     }
 
-    /// `text[start:end]` as a Python string.
-    pub fn slice(&self, start: usize, end: usize) -> Bound<'py, PyString> {
-        PyString::new(self.source.py(), self.part(start, end))
+    /// Whether the folded character at `at` is a letter or digit (false past the ends).
+    pub fn is_word_at(&self, at: usize) -> bool {
+        at < self.text.chars && self.folded_slice(at, at + 1).chars().all(char::is_alphanumeric)
     }
 
-    /// `lower_keep_length(text)[start:end]`; `lower` is that reference function.
-    pub fn lowered(&self, start: usize, end: usize, lower: &Py<PyAny>) -> PyResult<String> {
-        let end = end.min(self.len());
-        let start = start.min(end);
-        let part = &self.marks[start..end];
-        if part.is_ascii() {
-            return Ok(part.iter().map(|&b| char::from(b.to_ascii_lowercase())).collect());
-        }
-        let lowered = match self.lowered.get() {
-            Some(lowered) => lowered,
-            None => {
-                let py = self.source.py();
-                let result = lower.bind(py).call1((self.source,))?.downcast_into::<PyString>()?;
-                if result.len()? != self.len() {
-                    return Err(pyo3::exceptions::PyValueError::new_err(
-                        "lower_keep_length changed the length of the text",
-                    ));
+    /// The sentences of the text as character spans, in order.
+    pub fn sentences(&self) -> Vec<(usize, usize)> {
+        let text = self.text.text;
+        let mut spans = Vec::new();
+        let mut paragraph = 0;
+        for line in text.split('\n') {
+            let end = paragraph + line.len();
+            let mut start = paragraph;
+            for m in SENTENCE_END.find_iter(line) {
+                let mark = paragraph + m.start() + 1;
+                if abbreviation(text, start, mark) {
+                    continue;
                 }
-                self.lowered.get_or_init(|| result)
+                self.push_trimmed(&mut spans, start, mark);
+                // The next sentence starts after the spaces (at its opening mark or letter).
+                let rest = &line[m.start() + 1..m.end()];
+                let closers = rest.len() - rest.trim_start_matches(is_closer).len();
+                let spaces = rest[closers..].len() - rest[closers..].trim_start().len();
+                start = paragraph + m.start() + 1 + closers + spaces;
             }
-        };
-        // The lower-cased text's characters can have other UTF-8 widths: count them.
-        Ok(lowered.to_str()?.chars().skip(start).take(end - start).collect())
+            self.push_trimmed(&mut spans, start, end);
+            paragraph = end + 1;
+        }
+        spans
     }
 
-    /// Python's `text.rstrip().endswith("?")`.
-    pub fn ends_with_question(&self) -> bool {
-        self.marks.iter().rev().find(|&&b| !is_space(b)) == Some(&b'?')
+    /// Adds the byte span `[start, end)` without its surrounding spaces, in characters.
+    fn push_trimmed(&self, spans: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+        let part = &self.text.text[start..end];
+        let trimmed = part.trim_start();
+        let first = start + part.len() - trimmed.len();
+        let last = first + trimmed.trim_end().len();
+        if last > first {
+            spans.push((self.text.map.char_at(first), self.text.map.char_at(last)));
+        }
+    }
+
+    /// The evidence snippet of a match in a sentence (character offsets in the field): the
+    /// sentence, or about 300 characters of it centred on the match, with ellipses.
+    pub fn snippet(&self, (s0, s1): (usize, usize), (start, end): (usize, usize)) -> String {
+        let length = s1 - s0;
+        if length <= SNIPPET {
+            return self.text.slice(s0, s1).to_owned();
+        }
+        let span = end - start;
+        let room = SNIPPET.saturating_sub(span) / 2;
+        let left = (start - s0).saturating_sub(room).min(length - SNIPPET);
+        let right = length.min(left + SNIPPET.max(span));
+        let part = self.text.slice(s0 + left, s0 + right).trim();
+        let before = if left > 0 { "\u{2026}" } else { "" };
+        let after = if right < length { "\u{2026}" } else { "" };
+        format!("{before}{part}{after}")
+    }
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}')
+}
+
+fn memchr_spaces(text: &str) -> Vec<usize> {
+    text.bytes().enumerate().filter(|(_, b)| *b == b' ').map(|(i, _)| i).collect()
+}
+
+/// Whether the text before byte `mark` (just after a . ! or ?) ends with an abbreviation
+/// within the last five characters and the sentence: "Mr.", "U.S.", "No.".
+fn abbreviation(text: &str, start: usize, mark: usize) -> bool {
+    let bytes = text.as_bytes();
+    let low = text[..mark].char_indices().rev().nth(4).map_or(0, |(at, _)| at).max(start);
+    let word_before =
+        |at: usize| text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let ends_with = |token: &[u8], letter: bool| {
+        (0..2).any(|dots| {
+            let Some(at) = mark.checked_sub(token.len() + dots).filter(|&at| at >= low) else {
+                return false;
+            };
+            let head = &bytes[at..at + token.len()];
+            let matches = if letter {
+                head[0].is_ascii_uppercase() && head[1] == b'.'
+            } else {
+                head == token
+            };
+            matches && bytes[at + token.len()..mark].iter().all(|&b| b == b'.') && !word_before(at)
+        })
+    };
+    ends_with(b"X.", true) || ABBREVIATIONS.iter().any(|word| ends_with(word.as_bytes(), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let field = Field::new(text, false);
+        field.sentences().into_iter().map(|(s, e)| field.text.slice(s, e)).collect()
+    }
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations() {
+        assert_eq!(
+            sentences("Mr. Kim left. The U.S. said no. “Yes,” he said."),
+            ["Mr. Kim left.", "The U.S. said no.", "“Yes,” he said."]
+        );
+        assert_eq!(sentences("One.\nTwo three"), ["One.", "Two three"]);
+        assert_eq!(sentences("Ça va. Élan"), ["Ça va. Élan"]);
     }
 }
