@@ -21,6 +21,10 @@ need cargo "Rust's cargo (rustup), to build the engine in native/"
 need java "Java 17+, for the local Kafka broker"
 need mvn "Maven, to fetch Kafka's jars from Maven Central"
 
+# Checkouts from before the one engine may hold mypyc builds of app/domain: Python would load
+# them before the sources, so they go (the engine itself is app/_native*.so, not under domain).
+find app/domain -name '*.so' -delete 2>/dev/null || true
+
 stamp=.venv/.brinkwatch-installed
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
