@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app import log_limits
+from app import logs
 from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
@@ -90,5 +90,5 @@ def run(settings: Settings) -> int:
         level=settings.log_level.upper(),
         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
     )
-    log_limits.install()  # a broker outage must not flood the log (app/log_limits.py)
+    logs.install(secrets=logs.secrets_of(settings))  # no secrets, no floods (app/logs.py)
     return asyncio.run(serve(settings))

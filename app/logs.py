@@ -1,7 +1,11 @@
-"""Rate limit for repeated log lines: one line per interval per message, with a count.
+"""What the log handlers let through: no secrets, and no floods of repeated lines.
 
-While the broker is unreachable, aiokafka and Faust retry in tight loops and log the same
-connection error each time (about 1,900 lines per second were seen). ``RepeatLimiter`` lets
+``SecretRedactor`` keeps credentials out of every log line. aiokafka logs each request it sends
+at debug level, SASL PLAIN's authentication bytes (user and password) included; the redactor
+replaces such requests and any configured secret's value in a message with a placeholder.
+
+``RepeatLimiter``: while the broker is unreachable, aiokafka and Faust retry in tight loops
+and log the same connection error each time (about 1,900 lines per second were seen). It lets
 the first line of a kind through, drops the repeats for ``interval_s`` and appends to the next
 line it lets through how many it dropped. A kind is (logger, level, message template): the
 template, not the formatted text, so "Unable connect to node with id 1" and "... id 2" share
@@ -12,10 +16,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from prometheus_client import Counter
+
+from app.settings import Settings
 
 DEFAULT_INTERVAL_S = 10.0
 # Remembered on the record: one record passes every handler's filter, but counts once.
@@ -76,15 +82,58 @@ class RepeatLimiter(logging.Filter):
         return False
 
 
-def install(logger: logging.Logger | None = None, interval_s: float = DEFAULT_INTERVAL_S) -> None:
-    """Put one ``RepeatLimiter`` on every handler of ``logger`` (default: the root logger).
+REDACTED = "<redacted>"
+# aiokafka request types whose repr carries credentials (SASL PLAIN/SCRAM exchanges).
+_SECRET_REQUESTS = ("SaslAuthenticateRequest",)
 
-    Handler filters see the records of every logger that propagates to them; a filter on a
-    logger would only see records logged on that very logger, not on its children.
+
+class SecretRedactor(logging.Filter):
+    """A handler filter that removes credentials from a record before it is formatted."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(map(_is_secret_request, record.args)):
+            record.args = tuple(
+                f"{type(arg).__name__}({REDACTED})" if _is_secret_request(arg) else arg
+                for arg in record.args
+            )
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, REDACTED)
+                record.msg, record.args = message, None
+        return True
+
+
+def _is_secret_request(value: object) -> bool:
+    return type(value).__name__.startswith(_SECRET_REQUESTS)
+
+
+def install(
+    logger: logging.Logger | None = None,
+    secrets: Iterable[str] = (),
+    interval_s: float = DEFAULT_INTERVAL_S,
+) -> None:
+    """Put a ``SecretRedactor`` and a ``RepeatLimiter`` on every handler of ``logger``.
+
+    ``logger`` defaults to the root logger. Handler filters see the records of every logger
+    that propagates to them; a filter on a logger would only see records logged on that very
+    logger, not on its children. Redaction runs first, so no handler sees a secret.
     """
     target = logger or logging.getLogger()
     if any(isinstance(f, RepeatLimiter) for h in target.handlers for f in h.filters):
         return
-    limiter = RepeatLimiter(interval_s)
+    redactor, limiter = SecretRedactor(secrets), RepeatLimiter(interval_s)
     for handler in target.handlers:
+        handler.addFilter(redactor)
         handler.addFilter(limiter)
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The configured secrets' values, to redact from the log."""
+    values = [settings.sasl_password, settings.web_auth_token]
+    return [value.get_secret_value() for value in values if value is not None]

@@ -1,4 +1,5 @@
-"""The log rate limit: one line per interval per kind of message, with the count it dropped."""
+"""The log filters: one line per interval per kind of message (with the count it dropped),
+and no secret in any line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.log_limits import RepeatLimiter, install
+from app.logs import RepeatLimiter, install
 
 
 class Clock:
@@ -111,3 +112,46 @@ def test_install_covers_records_of_child_loggers_once() -> None:
     for _ in range(100):
         child.error("Unable connect to node with id %s", 1)
     assert stream.getvalue().splitlines() == ["Unable connect to node with id 1"]
+
+
+class SaslAuthenticateRequest_v1:  # noqa: N801 - named like aiokafka's request class
+    def __init__(self, auth: bytes) -> None:
+        self.auth = auth
+
+    def __repr__(self) -> str:
+        return f"SaslAuthenticateRequest_v1(sasl_auth_bytes={self.auth!r})"
+
+
+def test_secrets_never_reach_a_handler() -> None:
+    stream = io.StringIO()
+    root = logging.Logger("root-under-test")
+    root.addHandler(logging.StreamHandler(stream))
+    install(root, secrets=["hunter2-secret", ""])
+    log = logging.Logger("aiokafka.conn")
+    log.parent = root
+    log.setLevel(logging.DEBUG)
+    # aiokafka's debug line for every request it sends, the SASL PLAIN exchange included.
+    request = SaslAuthenticateRequest_v1(b"\x00bw\x00p\xc3\xa4ss-not-configured")
+    log.debug("Request to %s %d: %s", "127.0.0.1:9092", 3, request)
+    log.warning("connecting with password=%s failed", "hunter2-secret")
+    log.error("token hunter2-secret in the message itself")
+    text = stream.getvalue()
+    assert "p\\xc3\\xa4ss" not in text and "hunter2" not in text
+    assert text.splitlines() == [
+        "Request to 127.0.0.1:9092 3: SaslAuthenticateRequest_v1(<redacted>)",
+        "connecting with password=<redacted> failed",
+        "token <redacted> in the message itself",
+    ]
+
+
+def test_secrets_of_settings() -> None:
+    from pydantic import SecretStr
+
+    from app.logs import secrets_of
+    from app.settings import Settings
+
+    values = Settings(  # type: ignore[call-arg]
+        _env_file=None, sasl_password=SecretStr("a"), web_auth_token=SecretStr("b")
+    )
+    assert secrets_of(values) == ["a", "b"]
+    assert secrets_of(Settings(_env_file=None)) == []  # type: ignore[call-arg]
