@@ -34,10 +34,14 @@ POLL_S = 0.2
 class CrashRun:
     accounting: Accounting
     recoveries_s: list[float] = field(default_factory=list)  # kill -> first new output
+    restarts_s: list[float] = field(default_factory=list)  # kill -> restarted worker "Ready"
 
     def summary(self) -> str:
-        figures = ", ".join(f"{r:.1f} s" for r in self.recoveries_s)
-        return f"{self.accounting.summary()}; recovery after each SIGKILL: {figures}"
+        figures = ", ".join(
+            f"{r:.1f} s (worker up after {u:.1f} s)"
+            for r, u in zip(self.recoveries_s, self.restarts_s, strict=True)
+        )
+        return f"{self.accounting.summary()}; first output after each SIGKILL: {figures}"
 
 
 def replay(name: str, count: int) -> list[bytes]:
@@ -78,6 +82,7 @@ async def crash_and_recover(
     env = isolated_env(bootstrap, name, workdir, **settings)
     raw, valid, dlq = (env[f"BRINKWATCH_TOPICS__{n}"] for n in ("RAW", "VALID", "DLQ"))
     killed_at: list[float] = []
+    restarts: list[float] = []
     with ExitStack() as workers:
         # Each incarnation logs in its own dir; the state dir (in the env) is shared.
         process = workers.enter_context(running_worker(env, _run_dir(workdir, 0)))
@@ -90,12 +95,13 @@ async def crash_and_recover(
             process.wait()
             killed_at.append(time.time())
             process = workers.enter_context(running_worker(env, _run_dir(workdir, kill + 1)))
+            restarts.append(time.time() - killed_at[-1])
         records = await _all_outputs(bootstrap, raw, valid, dlq, count)
     # The first output after each kill came from the restarted worker: its record timestamp
     # (set when the worker handed it to its producer) marks when work resumed.
     stamps = sorted(r.timestamp / 1000.0 for r in records[valid] + records[dlq])
     recoveries = [next(t for t in stamps if t > kill) - kill for kill in killed_at]
-    return CrashRun(account(records[raw], records[valid], records[dlq]), recoveries)
+    return CrashRun(account(records[raw], records[valid], records[dlq]), recoveries, restarts)
 
 
 def _run_dir(workdir: Path, incarnation: int) -> Path:
