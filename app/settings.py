@@ -155,12 +155,13 @@ class Settings(BaseSettings):
         "holds its partitions until session_timeout_s passes. Unset: dynamic membership.",
     )
     session_timeout_s: float = Field(
-        default=60.0,
+        default=15.0,
         ge=6.0,
         le=90.0,
         description="Consumer session timeout: how long the group waits for a silent worker "
-        "before it moves that worker's partitions (a SIGKILLed one, or one whose event loop "
-        "is blocked). Shorter recovers sooner and evicts a busy worker sooner.",
+        "(SIGKILLed, frozen, cut off) before it moves that worker's partitions; a SIGKILLed "
+        "worker's input waits about this long. Shorter recovers sooner but evicts a worker "
+        "that cannot heartbeat for that long (e.g. a GIL held by one long computation).",
     )
     max_poll_records: int = Field(default=500, ge=1, description="Records per consumer poll.")
     producer_linger_ms: int = Field(default=5, ge=0, description="Producer batching delay.")
