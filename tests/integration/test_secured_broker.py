@@ -284,6 +284,8 @@ async def test_the_sasl_password_never_appears_in_logs_api_or_metrics(
             ):
                 async with http.get(f"http://127.0.0.1:{port}{path}") as response:
                     seen[path] = str(dict(response.headers)).encode() + await response.read()
+                    if path == "/readyz":  # its broker probe authenticates over SASL too
+                        assert response.status == 200, seen[path]
         doctor = _brinkwatch(env, tmp_path, "doctor")
         seen["brinkwatch doctor"] = (doctor.stdout + doctor.stderr).encode()
     log = (tmp_path / "worker.log").read_bytes()
