@@ -47,9 +47,11 @@ class OutageFigures:
     log_lines: int  # worker log lines written from the stop request to the restart
     log_bytes: int
     outage_s: float  # that window
+    page_flip_s: float | None  # broker stop requested -> the page in Chromium shows the outage
 
     def summary(self) -> str:
-        return (
+        page = f"page shows it after {self.page_flip_s:.1f} s; " if self.page_flip_s else ""
+        return page + (
             f"readiness 503 {self.readiness_flip_s:.1f} s after the stop was requested "
             f"({self.readiness_flip_after_exit_s:.1f} s after the broker exited); 200 again "
             f"{self.recovery_s:.1f} s after it served again; log {self.log_lines} lines, "
@@ -164,6 +166,9 @@ async def run_outage(
 
                 wait = WebDriverWait(driver, 15, poll_frequency=0.25)
                 await asyncio.to_thread(wait.until, page_shows_outage, "the outage on the page")
+                page_flip: float | None = time.monotonic() - asked
+            else:
+                page_flip = None
             await asyncio.sleep(max(asked + outage_s - time.monotonic(), 0))
             code, _ = await readyz(http, base)
             assert code == 503, "still unready while the broker is down"
@@ -206,6 +211,7 @@ async def run_outage(
         log_lines=outage_log.count(b"\n"),
         log_bytes=len(outage_log),
         outage_s=log_window,
+        page_flip_s=page_flip,
     )
     print(figures.summary(), f"suppressed lines: {suppressed:.0f}")
     assert figures.log_lines / figures.outage_s < MAX_LOG_LINES_PER_S, figures.summary()
