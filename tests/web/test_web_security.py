@@ -144,3 +144,13 @@ def test_commands_refuse_to_serve_beyond_loopback_without_a_token(
     assert result.returncode != 0
     assert "set BRINKWATCH_WEB_AUTH_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_faust_pages_follow_the_settings() -> None:
+    """Off by default (the real worker's 404s are in test_dashboard_api.py); on when asked."""
+    from app.streaming.faust_app import create_app
+
+    default = create_app(settings()).conf
+    assert not (default.web_router_enabled or default.web_stats_enabled)
+    assert not (default.web_graph_enabled or default.web_tables_enabled)
+    assert create_app(settings(web_router_enabled=True)).conf.web_router_enabled
