@@ -1,5 +1,5 @@
 # The few verbs people type. `make run` and `make test` do all the set-up themselves.
-.PHONY: run test lint schemas bench bench-domain bootstrap engine goldens clean kafka-stop
+.PHONY: run test test-reliability lint schemas bench bench-domain bootstrap engine goldens clean kafka-stop
 
 PY := .venv/bin/python
 BW := .venv/bin/brinkwatch
@@ -30,6 +30,14 @@ test:
 	$(MAKE) lint
 	$(BW) schemas --check
 	$(PY) -m pytest
+
+# tests/reliability in full: the default tests plus their long variants (marker `reliability`,
+# deselected by `make test`): 20 s broker outage, two SIGKILLs in a 4,000-input replay per
+# membership mode (with recovery times printed), a longer stream with a worker stopped.
+test-reliability:
+	./scripts/bootstrap.sh --browser
+	$(MAKE) engine
+	$(PY) -m pytest tests/reliability -m "reliability or not reliability" -s
 
 lint:
 	.venv/bin/ruff check .

@@ -129,12 +129,39 @@ class Settings(BaseSettings):
         description="Worker's web port: /healthz, /readyz, /metrics, and the dashboard when "
         "dashboard.in_worker.",
     )
+    web_auth_token: SecretStr | None = Field(
+        default=None,
+        description="Token for the dashboard and API (secret): `Authorization: Bearer <token>`, "
+        "or HTTP Basic with it as password (browsers). /healthz, /readyz and /metrics stay "
+        "open. Required when web_host is not a loopback address.",
+    )
+    web_router_enabled: bool = Field(
+        default=False,
+        description="Serve Faust's /router/ pages (they show partition assignments and worker "
+        "URLs; brinkwatch has no table routing that needs them).",
+    )
     dashboard: DashboardPlacement = Field(
         default_factory=DashboardPlacement,
         description="Dashboard in the workers (the demo) or in its own process (production).",
     )
     data_dir: Path = Field(
         default=Path(".brinkwatch"), description="Faust worker state (tables, offsets cache)."
+    )
+    consumer_instance_id: str | None = Field(
+        default=None,
+        description="Static group membership (Kafka's group.instance.id), unique per worker, "
+        "e.g. the pod name: a worker restarted within session_timeout_s gets its partitions "
+        "back at once, without a rebalance; but a worker that stops (even with SIGTERM) "
+        "holds its partitions until session_timeout_s passes. Unset: dynamic membership.",
+    )
+    session_timeout_s: float = Field(
+        default=15.0,
+        ge=6.0,
+        le=90.0,
+        description="Consumer session timeout: how long the group waits for a silent worker "
+        "(SIGKILLed, frozen, cut off) before it moves that worker's partitions; a SIGKILLed "
+        "worker's input waits about this long. Shorter recovers sooner but evicts a worker "
+        "that cannot heartbeat for that long (e.g. a GIL held by one long computation).",
     )
     max_poll_records: int = Field(default=500, ge=1, description="Records per consumer poll.")
     producer_linger_ms: int = Field(default=5, ge=0, description="Producer batching delay.")

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
-from aiokafka.admin import AIOKafkaAdminClient
-
-from app.kafka_clients import aiokafka_options
 from app.settings import Settings, TopicNames
-from app.streaming.topic_admin import ensure_topics, pipeline_topic_names
+from app.streaming.topic_admin import delete_topics, ensure_topics, pipeline_topic_names
 
 
 def isolated_settings(
@@ -71,12 +67,4 @@ async def create_pipeline_topics(settings: Settings) -> None:
 
 async def delete_run_topics(settings: Settings, run_id: str, timeout_s: float = 30.0) -> int:
     """Delete every topic whose name starts with ``run_id``; return how many."""
-    admin = AIOKafkaAdminClient(**aiokafka_options(settings), request_timeout_ms=15_000)
-    await asyncio.wait_for(admin.start(), timeout_s)
-    try:
-        doomed = [name for name in await admin.list_topics() if name.startswith(run_id)]
-        if doomed:
-            await admin.delete_topics(doomed)
-        return len(doomed)
-    finally:
-        await admin.close()
+    return len(await delete_topics(settings, [run_id], timeout_s))

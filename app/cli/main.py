@@ -79,12 +79,16 @@ def worker(topology: str | None) -> None:
 
 
 def _run_worker(settings: Settings) -> None:
-    import faust  # deferred: importing Faust costs ~0.7 s, which the other commands skip
-
+    # Deferred: importing Faust costs ~0.7 s, which the other commands skip.
     from app.streaming.faust_app import create_app
+    from app.streaming.worker import BrinkwatchWorker
+    from app.web.security import ExposureError
 
-    app = create_app(settings)
-    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    try:
+        app = create_app(settings)
+    except ExposureError as exc:
+        raise click.ClickException(str(exc)) from exc
+    BrinkwatchWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
 
 
 @main.command()
@@ -94,9 +98,14 @@ def dashboard() -> None:
     For workers run with BRINKWATCH_DASHBOARD__IN_WORKER=false: one dashboard for the whole
     stream, on BRINKWATCH_WEB_HOST:BRINKWATCH_DASHBOARD__PORT.
     """
+    from app.web.security import ExposureError, check_exposure
     from app.web.standalone import run as run_dashboard
 
     settings = get_settings()
+    try:
+        check_exposure(settings)
+    except ExposureError as exc:
+        raise click.ClickException(str(exc)) from exc
     console.print(f"[bold]dashboard:[/bold] http://{settings.web_host}:{settings.dashboard.port}/")
     sys.exit(run_dashboard(settings))
 

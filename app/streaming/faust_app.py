@@ -273,6 +273,14 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         web_bind=settings.web_host,
         web_port=settings.web_port,
         web_tables_enabled=False,
+        # Faust's own pages show partition assignments, worker URLs and sensor counters.
+        web_router_enabled=settings.web_router_enabled,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        consumer_group_instance_id=settings.consumer_instance_id,
+        broker_session_timeout=settings.session_timeout_s,
+        # Kafka's rule of thumb: at least three heartbeats per session (Faust's default is 3 s).
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         web_in_thread=False,
         # Faust's opt-in Cython fast paths (stream queue reads, one decode per message).
         cython_optimizations=True,

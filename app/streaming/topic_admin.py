@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -45,5 +46,23 @@ async def ensure_topics(
             # Another worker created them between our list and create: that is fine.
             log.info("topics created concurrently by another process: %s", missing)
         return missing
+    finally:
+        await admin.close()
+
+
+async def delete_topics(
+    settings: Settings, prefixes: Iterable[str], timeout_s: float = 30.0
+) -> list[str]:
+    """Delete every topic whose name starts with one of ``prefixes``; return their names."""
+    wanted = tuple(p for p in prefixes if p)
+    if not wanted:
+        return []
+    admin = AIOKafkaAdminClient(**aiokafka_options(settings), request_timeout_ms=15_000)
+    await asyncio.wait_for(admin.start(), timeout_s)
+    try:
+        doomed = sorted(name for name in await admin.list_topics() if name.startswith(wanted))
+        if doomed:
+            await admin.delete_topics(doomed)
+        return doomed
     finally:
         await admin.close()

@@ -20,6 +20,7 @@ from app.streaming.records import StageResult
 from app.web.aggregates import AlertActivity, DeadLetterLog, LatencyWindow, TopicMix
 from app.web.alert_store import AlertStore
 from app.web.broadcast import Broadcaster
+from app.web.health import BrokerState
 from app.web.offsets import OffsetSnapshot, stage_topics, throughput
 from schemas import DeadLetter, EscalationAlert
 
@@ -45,6 +46,8 @@ class Dashboard:
         self.offsets_at: float | None = None  # monotonic time of the last snapshot
         self.feed_connected = False
         self.feed_error: str | None = None
+        # Set by the HealthWatch probe (app.web.health): the outage banner, and no stale rates.
+        self.broker = BrokerState()
         self.skipped = 0  # messages on our topics that did not match their contract
 
     # --- ingest: raw values from the topics ------------------------------------------------
@@ -114,22 +117,31 @@ class Dashboard:
                 self.skipped,
             )
 
+    def push_stats(self, *_: object) -> None:
+        """Send the browsers fresh stats now (e.g. the moment the broker goes or comes back)."""
+        if self.broadcaster.subscribers:
+            self.broadcaster.publish("stats", self.stats())
+
     # --- views -------------------------------------------------------------------------------
     def stats(self, now: float | None = None) -> dict[str, Any]:
         """Everything the health panel and charts show, as JSON-ready data."""
         now = time.time() if now is None else now
         dead_rates = self.dead_letters.rate_per_stage(now, DEAD_LETTER_RATE_WINDOW_S)
         stages = throughput(self.offsets, stage_topics(self.settings))
+        outage = self.broker.unreachable
         for row in stages:
             row["dead_letter_per_s"] = dead_rates.get(row["stage"], 0.0)
+            if outage:  # the last rates describe the time before the outage, not now
+                row.update(in_per_s=None, consumed_per_s=None, out_per_s=None)
         latest = self.offsets[-1] if self.offsets else None
         # Before the first snapshot (a few seconds after start) only the topic feed counts.
         fresh = self.offsets_at is None or time.monotonic() - self.offsets_at < OFFSETS_STALE_S
         return {
             "generated_at": now,
+            "broker": self.broker.as_dict(),
             "feed": {
-                "connected": self.feed_connected and fresh,
-                "error": self.feed_error,
+                "connected": self.feed_connected and fresh and not outage,
+                "error": self.feed_error or self.broker.describe(),
                 "alerts_kept": len(self.alerts),
                 "skipped": self.skipped,
                 "subscribers": self.broadcaster.subscribers,

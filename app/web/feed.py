@@ -151,8 +151,7 @@ class DashboardFeed(Service):
     @Service.task
     async def _push_stats(self) -> None:
         while not self.should_stop:
-            if self.dashboard.broadcaster.subscribers:
-                self.dashboard.broadcaster.publish("stats", self.dashboard.stats())
+            self.dashboard.push_stats()
             await self.sleep(STATS_INTERVAL_S)
 
     def _lost(self, what: str, error: BaseException) -> None:

@@ -19,18 +19,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from app.web.alert_store import SEVERITY_LEVELS, AlertFilter
 from app.web.broadcast import Event
 from app.web.dashboard import Dashboard
+from app.web.security import add_security_headers
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 500
 HEARTBEAT_S = 15.0
-# The page loads only its own files: article text can never bring in script, style or frames.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-
 Readiness = Callable[[], dict[str, Any]]
 
 
@@ -55,16 +48,7 @@ def add_health_routes(web_app: web.Application, readiness: Readiness) -> None:
     router.add_get("/healthz", health.healthz)
     router.add_get("/readyz", health.readyz)
     router.add_get("/metrics", health.metrics)
-    web_app.middlewares.append(_security_headers)
-
-
-@web.middleware
-async def _security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    response: web.StreamResponse = await handler(request)
-    if not response.prepared:  # an event stream has sent its headers already
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-    return response
+    add_security_headers(web_app)
 
 
 class _Handlers:
@@ -109,7 +93,6 @@ class _Handlers:
                 "Content-Type": "text/event-stream",
                 "Cache-Control": "no-cache",
                 "X-Accel-Buffering": "no",  # proxies must not hold events back
-                **SECURITY_HEADERS,
             }
         )
         await response.prepare(request)

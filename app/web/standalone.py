@@ -14,10 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
+from app import logs
 from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
+from app.web.health import HealthWatch
 from app.web.routes import add_routes
+from app.web.security import check_exposure, require_token
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +31,21 @@ SHUTDOWN_TIMEOUT_S = 10.0
 def build_web_app(dashboard: Dashboard) -> web.Application:
     """The aiohttp application serving ``dashboard``, its health and /metrics."""
     web_app = web.Application()
+    require_token(web_app, dashboard.settings)
     add_routes(web_app, dashboard, lambda: readiness(dashboard))
     return web_app
 
 
 def readiness(dashboard: Dashboard) -> dict[str, Any]:
-    """Ready = the topic feed is connected (there are no partitions to hold)."""
+    """Ready = the topic feed is connected and the broker answers (no partitions to hold)."""
+    outage = dashboard.broker.describe()
+    ready = dashboard.feed_connected and outage is None
     return {
-        "ready": dashboard.feed_connected,
+        "ready": ready,
+        "reason": None if ready else outage or "topic feed not connected",
         "feed_connected": dashboard.feed_connected,
         "feed_error": dashboard.feed_error,
+        "broker_reachable": dashboard.broker.reachable,
         "alerts_kept": len(dashboard.alerts),
     }
 
@@ -52,8 +60,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+    check_exposure(settings)
     dashboard = Dashboard(settings)
     feed = DashboardFeed(dashboard)
+    watch = HealthWatch(settings, dashboard.broker, on_change=dashboard.push_stats)
     runner = web.AppRunner(
         build_web_app(dashboard), handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S
     )
@@ -62,8 +72,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         await web.TCPSite(runner, settings.web_host, settings.dashboard.port).start()
         log.info("dashboard on http://%s:%d/", settings.web_host, settings.dashboard.port)
         await feed.start()
+        await watch.start()
         await feed.wait(stop.wait())  # returns on stop, or when the feed stops or crashes
     finally:
+        await watch.stop()
         await feed.stop()  # ends the event streams, so the server stops without waiting
         await runner.cleanup()
     if feed.crashed:
@@ -78,4 +90,5 @@ def run(settings: Settings) -> int:
         level=settings.log_level.upper(),
         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
     )
+    logs.install(secrets=logs.secrets_of(settings))  # no secrets, no floods (app/logs.py)
     return asyncio.run(serve(settings))

@@ -240,3 +240,59 @@ async def test_untrusted_broker_certificate_fails_verification(
     with caplog.at_level(logging.WARNING, logger="aiokafka"), pytest.raises(KafkaConnectionError):
         await asyncio.wait_for(produce(settings, unique_name, [b"never sent"]), FAIL_WITHIN_S)
     assert "CERTIFICATE_VERIFY_FAILED" in caplog.text
+
+
+# --- the password stays secret ---------------------------------------------------------------
+
+
+async def test_the_sasl_password_never_appears_in_logs_api_or_metrics(
+    secured: SecuredBroker, unique_name: str, tmp_path: Path
+) -> None:
+    """A worker on the SASL listener, logging at debug level (every request it sends)."""
+    protocol: Protocol = "SASL_PLAINTEXT"
+    env = isolated_env(
+        secured.bootstrap(protocol),
+        unique_name,
+        tmp_path,
+        **secured.env(protocol, BRINKWATCH_LOG_LEVEL="debug"),
+    )
+    topics = _topics(env)
+    client = secured.settings(protocol, topics=topics)
+    port = env["BRINKWATCH_WEB_PORT"]
+    seen: dict[str, bytes] = {}
+    with running_worker(env, tmp_path):
+        await produce(client, topics.raw, [json.dumps(ESCALATION).encode(), b"{not json"])
+        records = await collect(
+            client,
+            [topics.alerts, topics.dlq],
+            lambda r: len(r[topics.alerts]) >= 1 and len(r[topics.dlq]) >= 1,
+            timeout_s=60,
+        )
+        alert = EscalationAlert.model_validate_json(records[topics.alerts][0].value)
+        await _dashboard_alert(port, alert.alert_id)
+        async with aiohttp.ClientSession() as http:
+            for path in (
+                "/",
+                "/api/alerts",
+                f"/api/alerts/{alert.alert_id}",
+                "/api/stats",
+                "/readyz",
+                "/healthz",
+                "/metrics",
+                "/router/",
+                "/no/such/page",
+            ):
+                async with http.get(f"http://127.0.0.1:{port}{path}") as response:
+                    seen[path] = str(dict(response.headers)).encode() + await response.read()
+                    if path == "/readyz":  # its broker probe authenticates over SASL too
+                        assert response.status == 200, seen[path]
+        doctor = _brinkwatch(env, tmp_path, "doctor")
+        seen["brinkwatch doctor"] = (doctor.stdout + doctor.stderr).encode()
+    log = (tmp_path / "worker.log").read_bytes()
+    assert b"DEBUG" in log and len(log) > 10_000, "the worker logged at debug level"
+    # aiokafka logged the SASL exchange at debug level, with its bytes redacted.
+    assert b"SaslAuthenticateRequest_v1(<redacted>)" in log
+    seen["worker.log"] = log
+    password = secured.password.encode()
+    for where, text in seen.items():
+        assert password not in text, f"the SASL password appears in {where}"

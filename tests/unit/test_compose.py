@@ -85,3 +85,15 @@ def test_topic_creation_matches_the_settings() -> None:
         assert default in script
     assert f"--partitions {env['BRINKWATCH_PARTITIONS']}" in script
     assert "KAFKA_AUTO_CREATE_TOPICS_ENABLE" in services["kafka"]["environment"]
+
+
+@pytest.mark.parametrize("service", ["worker", "dashboard"])
+def test_services_bound_beyond_loopback_demand_the_token(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.web.security import check_exposure
+
+    env = compose()["services"][service]["environment"]
+    # Compose refuses to start without it (`${VAR:?message}`), and so would brinkwatch.
+    assert env["BRINKWATCH_WEB_AUTH_TOKEN"].startswith("${BRINKWATCH_WEB_AUTH_TOKEN:?")
+    check_exposure(settings_of(compose()["services"][service], monkeypatch))

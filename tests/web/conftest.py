@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,10 +46,10 @@ class WorkerHandle:
 
 @pytest.fixture(scope="module")
 def dashboard_worker(
-    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, topic_janitor: TopicJanitor
 ) -> Iterator[WorkerHandle]:
     """A running ``brinkwatch worker`` with its dashboard, on fresh topics."""
-    name = f"web-{uuid.uuid4().hex[:10]}"
+    name = topic_janitor.claim(f"web-{uuid.uuid4().hex[:10]}")
     workdir = tmp_path_factory.mktemp(name)
     env = isolated_env(kafka_bootstrap, name, workdir)
     with running_worker(env, workdir):

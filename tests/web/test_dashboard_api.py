@@ -36,6 +36,26 @@ async def test_health_and_readiness(dashboard_worker: WorkerHandle, http: aiohtt
 
     body = await eventually(ready, "/readyz to answer 200")
     assert body["started"] is True and int(str(body["assigned_partitions"])) > 0
+    assert body["broker_reachable"] is True and body["reason"] is None
+
+
+async def test_faust_pages_are_off_and_errors_carry_the_security_headers(
+    dashboard_worker: WorkerHandle, http: aiohttp.ClientSession
+) -> None:
+    """Faust's /router/ (partition assignments, worker URLs) and stats pages are not served."""
+    base = dashboard_worker.base_url
+    for method, path, status in [
+        ("GET", "/router/", 404),
+        ("GET", "/assignment/", 404),
+        ("GET", "/graph/", 404),
+        ("GET", "/table/", 404),
+        ("GET", "/api/alerts?severity=extreme", 400),
+        ("POST", "/api/alerts", 405),
+    ]:
+        async with http.request(method, base + path) as response:
+            assert response.status == status, path
+            assert response.headers["X-Content-Type-Options"] == "nosniff", path
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
 
 
 async def test_escalation_article_shows_up_as_an_explained_alert(

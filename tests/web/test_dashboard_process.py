@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from tests.support.kafka_io import produce
+from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import (
     free_port,
     isolated_env,
@@ -48,8 +49,10 @@ class Layout:
 
 
 @pytest.fixture(scope="module")
-def layout(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Layout]:
-    name = f"split-{uuid.uuid4().hex[:10]}"
+def layout(
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, topic_janitor: TopicJanitor
+) -> Iterator[Layout]:
+    name = topic_janitor.claim(f"split-{uuid.uuid4().hex[:10]}")
     workdir = tmp_path_factory.mktemp(name)
     env = isolated_env(
         kafka_bootstrap,

@@ -13,6 +13,7 @@ from aiohttp import test_utils, web
 
 from app.settings import Settings
 from app.web.dashboard import Dashboard
+from app.web.offsets import OffsetSnapshot
 from app.web.routes import STATIC_DIR, add_health_routes, add_routes
 from app.web.standalone import build_web_app
 from tests.support.factories import make_alert, make_dead_letter
@@ -138,6 +139,28 @@ async def test_standalone_dashboard_is_ready_once_its_feed_is_connected(
         dashboard.feed_connected = True
         dashboard.on_alert(make_alert("standalone").model_dump_json().encode())
         body = await (await client.get("/readyz")).json()
-        assert body == {"ready": True, "feed_connected": True, "feed_error": None, "alerts_kept": 1}
+        assert body == {
+            "ready": True,
+            "reason": None,
+            "feed_connected": True,
+            "feed_error": None,
+            "broker_reachable": None,
+            "alerts_kept": 1,
+        }
         assert (await client.get("/api/alerts/standalone")).status == 200
         assert (await client.get("/")).status == 200
+        raw = dashboard.settings.topics.raw
+        dashboard.on_offsets(
+            [OffsetSnapshot(0.0, {(raw, 0): 100}), OffsetSnapshot(30.0, {(raw, 0): 400})]
+        )
+        stats = await (await client.get("/api/stats")).json()
+        assert stats["stages"][0]["in_per_s"] == 10.0
+        # The broker probe fails: unready with the reason, rates no longer shown as live.
+        dashboard.broker.mark(False, "KafkaConnectionError: refused")
+        response = await client.get("/readyz")
+        body = await response.json()
+        assert response.status == 503 and body["broker_reachable"] is False
+        assert body["reason"].startswith("broker unreachable since ")
+        stats = await (await client.get("/api/stats")).json()
+        assert stats["broker"]["reachable"] is False and stats["feed"]["connected"] is False
+        assert {row["in_per_s"] for row in stats["stages"]} == {None}

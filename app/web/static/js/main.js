@@ -1,7 +1,7 @@
 // The dashboard page: live feed over server-sent events, filters, pause, detail view.
 import { alertCard, alertDetail } from "./alerts.js";
 import { countBars, stackedBars } from "./charts.js";
-import { clear, el } from "./dom.js";
+import { clear, el, shortTime } from "./dom.js";
 import { renderHealth } from "./health.js";
 
 const LEVELS = ["critical", "high", "medium", "low"];
@@ -120,14 +120,22 @@ function onStats(stats) {
   stackedBars($("chart-dyads"), stats.activity.dyads, "No alerts with a dyad in the last 6 hours.");
   countBars($("topic-mix"), stats.topic_mix, "No tagged articles in the last hour.");
   const badge = $("connection").dataset.state;
-  if (!stats.feed.connected) setConnection("degraded", stats.feed.error || "dashboard feed not connected to Kafka");
-  else if (badge === "degraded" || badge === "stale") setConnection("live");
+  const outage = stats.broker && stats.broker.reachable === false;
+  const banner = $("outage");
+  banner.hidden = !outage;
+  if (outage) {
+    // The rates arrive as null during an outage: the table shows "–", never the last live ones.
+    const since = shortTime(new Date(stats.broker.unreachable_since * 1000).toISOString());
+    banner.textContent = `Broker unreachable since ${since}: rates paused, alerts resume when it is back.`;
+    setConnection("outage", stats.broker.error || "", `broker unreachable since ${since}`);
+  } else if (!stats.feed.connected) setConnection("degraded", stats.feed.error || "dashboard feed not connected to Kafka");
+  else if (badge === "degraded" || badge === "stale" || badge === "outage") setConnection("live");
 }
 
-function setConnection(kind, detail = "") {
+function setConnection(kind, detail = "", text = "") {
   const badge = $("connection");
   badge.dataset.state = kind;
-  badge.textContent = { live: "live", connecting: "connecting…", reconnecting: "reconnecting…",
+  badge.textContent = text || { live: "live", connecting: "connecting…", reconnecting: "reconnecting…",
     degraded: "broker?", stale: "stale" }[kind] || kind;
   badge.title = detail || "Live stream status";
 }
