@@ -34,6 +34,8 @@ class ValidationLimits:
     max_bytes: int
     max_future_skew: timedelta
     default_language: str
+    oldest_published: datetime
+    """Earlier ``published_at`` values are rejected (aware, UTC)."""
 
 
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -89,10 +91,19 @@ def normalize(
     title = normalize_whitespace(strip_html(raw.title)).replace("\n", " ")
     if not body:
         return Rejection("empty_body", "the article has no body text (fields 'body' or 'text')")
-    published = raw.published_at
-    published = (
-        published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
-    )
+    published = _in_utc(raw.published_at)
+    if published is None:
+        return Rejection(
+            "invalid_timestamp",
+            f"published_at {raw.published_at.isoformat()} is outside the range of dates "
+            "once converted to UTC",
+        )
+    if published < limits.oldest_published:
+        return Rejection(
+            "invalid_timestamp",
+            f"published_at {published.isoformat()} is before the oldest accepted date "
+            f"{limits.oldest_published.isoformat()} (setting oldest_published_at)",
+        )
     if published - now > limits.max_future_skew:
         return Rejection(
             "future_timestamp",
@@ -114,6 +125,16 @@ def normalize(
         authors=[a.strip() for a in raw.authors if a.strip()],
         section=raw.section or None,
     )
+
+
+def _in_utc(published: datetime) -> datetime | None:
+    """``published`` in UTC (naive means UTC); None when that falls outside year 1..9999."""
+    if published.tzinfo is None:
+        return published.replace(tzinfo=UTC)
+    try:
+        return published.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00, 9999-12-31T23:59:59-23:59
+        return None
 
 
 def article_id_for(url: str) -> str:

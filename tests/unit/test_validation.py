@@ -12,7 +12,10 @@ from schemas import Article
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 LIMITS = ValidationLimits(
-    max_bytes=10_000, max_future_skew=timedelta(hours=24), default_language="en"
+    max_bytes=10_000,
+    max_future_skew=timedelta(hours=24),
+    default_language="en",
+    oldest_published=datetime(1990, 1, 1, tzinfo=UTC),
 )
 
 
@@ -68,6 +71,13 @@ def test_valid_article_is_normalised() -> None:
         (raw(url="https://news.example.org:99999/a"), "invalid_url"),
         (raw(url="https://news.example.org:port/a"), "invalid_url"),
         (raw(published_at="2026-11-30T00:00:00Z"), "future_timestamp"),
+        # Valid ISO dates that leave the range of dates once converted to UTC.
+        (raw(published_at="0001-01-01T00:00:00+14:00"), "invalid_timestamp"),
+        (raw(published_at="9999-12-31T23:59:59-23:59"), "invalid_timestamp"),
+        # Epoch and placeholder dates are not news.
+        (raw(published_at="1938-05-01T00:00:00Z"), "invalid_timestamp"),
+        (raw(published_at=-1_000_000_000), "invalid_timestamp"),
+        (raw(published_at="1989-12-31T23:59:59Z"), "invalid_timestamp"),
     ],
 )
 def test_bad_input_is_rejected_with_a_reason(payload: bytes, error_type: str) -> None:
@@ -75,6 +85,17 @@ def test_bad_input_is_rejected_with_a_reason(payload: bytes, error_type: str) ->
     assert isinstance(result, Rejection)
     assert result.error_type == error_type
     assert len(result.reason) > 10
+
+
+def test_dates_out_of_range_say_why() -> None:
+    early = check(raw(published_at="1938-05-01T00:00:00Z"))
+    assert isinstance(early, Rejection)
+    assert "before the oldest accepted date 1990-01-01" in early.reason
+    assert "oldest_published_at" in early.reason
+    overflow = check(raw(published_at="0001-01-01T00:00:00+14:00"))
+    assert isinstance(overflow, Rejection)
+    assert "0001-01-01T00:00:00+14:00" in overflow.reason
+    assert isinstance(check(raw(published_at="1990-01-01T00:00:00Z")), Article)
 
 
 def test_schema_violation_names_the_fields() -> None:
