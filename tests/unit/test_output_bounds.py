@@ -10,12 +10,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from faust.exceptions import ProducerSendError
 
 from app.domain.actors import MAX_MENTIONS_PER_ACTOR, MAX_MENTIONS_PER_ARTICLE, cap_mentions
 from app.domain.findings import Detection
 from app.domain.pipeline import MAX_EVIDENCE_PER_CATEGORY, Pipeline, build_alert
 from app.domain.validation import Rejection
 from app.settings import Settings
+from app.streaming.faust_app import DirectOutput, RefusedOutputs
 from app.streaming.records import (
     DEAD_LETTER_PAYLOAD_BYTES,
     MAX_RECORD_BYTES,
@@ -136,3 +138,25 @@ def test_a_dead_letter_always_fits_and_says_what_it_left_out(size: int) -> None:
     assert letter.payload_sha256 == hashlib.sha256(payload).hexdigest()
     assert letter.payload_truncated == (size > DEAD_LETTER_PAYLOAD_BYTES)
     assert kept == payload[:DEAD_LETTER_PAYLOAD_BYTES]
+
+
+class _RefusingProducer:
+    async def send(self, *args: object, **kwargs: object) -> None:
+        raise ProducerSendError("MessageSizeTooLargeError: the message is 1200000 bytes")
+
+
+class _App:
+    producer = _RefusingProducer()
+
+
+async def test_a_record_the_producer_refuses_at_once_queues_its_input_not_an_exception() -> None:
+    refused = RefusedOutputs()
+    output = DirectOutput(_App(), "t.tagged", refused)
+    source = record(b"{}")
+    delivery = await output.send(key=b"k", value=b"v", source=source, stage="tag")
+    assert delivery is None
+    [refusal] = refused.take()
+    assert (refusal.record, refusal.stage, refusal.topic) == (source, "tag", "t.tagged")
+    assert "MessageSizeTooLarge" in refusal.error
+    # A dead letter refused at once has no input to queue: counted and logged, not raised.
+    assert await DirectOutput(_App(), "t.dlq").send(key=b"t/0/1", value=b"v") is None
