@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from app.domain.pipeline import Pipeline
+from app.cli.eval_common import errors_option, score_with_pipeline
 from app.evaluation.articles import (
     ArticleOutcome,
     ArticleReport,
     evaluate_articles,
     read_labelled_articles,
 )
-from app.evaluation.jsonl import EvalInputError
-from app.settings import Settings
 
 _FIGURES = (
     "precision_high",
@@ -34,14 +31,7 @@ _FIGURES = (
 @click.command("articles")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option(
-    "--errors",
-    "errors",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Show the N worst misses, false alarms and wrong dyads with their evidence.",
-)
+@errors_option("Show the N worst misses, false alarms and wrong dyads with their evidence.")
 def articles_command(file: Path, as_json: bool, errors: int) -> None:
     """Score whole articles on FILE (JSONL: url, title, body or text, published_at, label
     quiet/medium/high, optional dyad {"source", "target"}).
@@ -49,28 +39,17 @@ def articles_command(file: Path, as_json: bool, errors: int) -> None:
     "high" means the detection reaches high or critical; the alert rate counts alerts at the
     configured BRINKWATCH_ALERT_MIN_LEVEL.
     """
-    settings = Settings()
-    try:
-        items = read_labelled_articles(file)
-        pipeline = Pipeline.from_settings(settings)
-        started = time.perf_counter()
-        report = evaluate_articles(items, pipeline)
-        elapsed = time.perf_counter() - started
-    except EvalInputError as exc:
-        raise click.ClickException(str(exc)) from exc
+    scored = score_with_pipeline(lambda: read_labelled_articles(file), evaluate_articles)
+    report = scored.report
     if as_json:
-        payload = {
-            **report.to_dict(),
-            "alert_min_level": settings.alert_min_level,
-            "seconds": round(elapsed, 3),
-        }
+        payload = {**report.to_dict(), **scored.json_header()}
         if errors:
             payload["misses"] = [_error_dict(o) for o in report.misses(errors)]
             payload["false_alarms"] = [_error_dict(o) for o in report.false_alarms(errors)]
             payload["wrong_dyads"] = [_error_dict(o) for o in report.wrong_dyads(errors)]
         click.echo(json.dumps(payload))
         return
-    _print_report(report, elapsed, settings.alert_min_level, errors)
+    _print_report(report, scored.seconds, scored.settings.alert_min_level, errors)
 
 
 def _error_dict(outcome: ArticleOutcome) -> dict[str, object]:

@@ -3,57 +3,36 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from app.domain.pipeline import Pipeline
+from app.cli.eval_common import errors_option, score_with_pipeline
 from app.evaluation.escalation import EscalationReport, Outcome, evaluate, read_items
-from app.evaluation.jsonl import EvalInputError
-from app.settings import Settings
 
 
 @click.command("escalation")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option(
-    "--errors",
-    "errors",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Show the first N false positives and false negatives with their evidence.",
-)
+@errors_option("Show the first N false positives and false negatives with their evidence.")
 def escalation_command(file: Path, as_json: bool, errors: int) -> None:
     """Score escalation alerts on FILE (JSONL: text, optional title and date, label 0/1).
 
     The prediction is 1 exactly when the pipeline publishes an alert at the configured
     BRINKWATCH_ALERT_MIN_LEVEL.
     """
-    settings = Settings()
-    try:
-        items = read_items(file)
-        pipeline = Pipeline.from_settings(settings)
-        started = time.perf_counter()
-        report = evaluate(items, pipeline)
-        elapsed = time.perf_counter() - started
-    except EvalInputError as exc:
-        raise click.ClickException(str(exc)) from exc
+    scored = score_with_pipeline(lambda: read_items(file), evaluate)
+    report = scored.report
     if as_json:
-        payload = {
-            **report.to_dict(),
-            "alert_min_level": settings.alert_min_level,
-            "seconds": round(elapsed, 3),
-        }
+        payload = {**report.to_dict(), **scored.json_header()}
         if errors:
             payload["false_positives"] = [_error_dict(o) for o in report.errors("fp", errors)]
             payload["false_negatives"] = [_error_dict(o) for o in report.errors("fn", errors)]
         click.echo(json.dumps(payload))
         return
-    _print_report(report, elapsed, settings.alert_min_level, errors)
+    _print_report(report, scored.seconds, scored.settings.alert_min_level, errors)
 
 
 def _error_dict(outcome: Outcome) -> dict[str, object]:
