@@ -30,10 +30,10 @@ _PLAIN_BLOCK_TAGS = re.compile(rf"</?{_BLOCK_NAMES}[^<>]*>", re.I).sub
 _PLAIN_TAGS = re.compile(rf"<[^<>]{{0,{_MAX_TAG_CHARS}}}>").sub
 # What is not plain: a block-tag head whose '>' (if any) comes after another '<'; a script,
 # style or comment head; a '<' whose '>' comes after another '<' or too far away, or never.
-_OTHER_BLOCK_HEADS = re.compile(rf"</?{_BLOCK_NAMES}(?![^<>]*>)", re.I).finditer
-_OTHER_HEADS = re.compile(
+_OTHER_BLOCK_HEAD = re.compile(rf"</?{_BLOCK_NAMES}(?![^<>]*>)", re.I).search
+_OTHER_HEAD = re.compile(
     rf"<(?=(?:script|style)\b|!--)|<(?![^<>]{{0,{_MAX_TAG_CHARS}}}>)", re.I
-).finditer
+).search
 _RAW_HEAD = re.compile(r"<(script|style)\b", re.I)
 _RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I).search for name in ("script", "style")}
 
@@ -98,15 +98,15 @@ def _replace_block_tags(text: str) -> str:
     parts: list[str] = []
     gt = _finder(text, ">")
     copied = 0  # text[:copied] is done
-    for head in _OTHER_BLOCK_HEADS(text):
+    head = _OTHER_BLOCK_HEAD(text)
+    while head is not None:
         at = head.start()
-        if at < copied:
-            continue  # inside the tag replaced last
         end = gt.at_or_after(head.end())
         if end is None:
             break  # no '>' after this head: no block tag can end anywhere further on
         parts += (_PLAIN_BLOCK_TAGS("\n", text[copied:at]), "\n")
         copied = end[1]
+        head = _OTHER_BLOCK_HEAD(text, copied)
     if not parts:
         return _PLAIN_BLOCK_TAGS("\n", text)
     parts.append(_PLAIN_BLOCK_TAGS("\n", text[copied:]))
@@ -120,14 +120,16 @@ def _replace_other_tags(text: str) -> str:
     comment_end = _finder(text, "-->")
     closes: dict[str, _NextMatch] = {}
     copied = 0
-    for head in _OTHER_HEADS(text):
+    head = _OTHER_HEAD(text)
+    while head is not None:
         at = head.start()
-        if at < copied:
-            continue  # inside the tag or element replaced last
         end = _tag_end(text, at, gt, comment_end, closes)
         if end is not None:
             parts += (_PLAIN_TAGS(" ", text[copied:at]), " ")
             copied = end
+        elif gt.at_or_after(at + 1) is None:
+            break  # no '>' further on: every kind of tag needs one, none can end any more
+        head = _OTHER_HEAD(text, end or at + 1)
     if not parts:
         return _PLAIN_TAGS(" ", text)
     parts.append(_PLAIN_TAGS(" ", text[copied:]))
