@@ -17,6 +17,12 @@ DEAD_LETTERS = Counter(
     "Messages sent to the dead-letter topic, by stage and reason.",
     ["stage", "reason"],
 )
+PROCESSING_ERRORS = Counter(
+    "brinkwatch_processing_errors_total",
+    "Unexpected exceptions caught at a stage boundary, by stage and exception type: each "
+    "input is dead-lettered as processing_error (a bug to look at, not data to fix).",
+    ["stage", "exception"],
+)
 ALERTS = Counter(
     "brinkwatch_alerts_total",
     "Escalation alerts published, by severity level and category.",

@@ -4,6 +4,7 @@ nested groups use ``__`` (e.g. ``BRINKWATCH_TOPICS__ALERTS``). ``.env.example`` 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -107,6 +108,11 @@ class Settings(BaseSettings):
     )
     max_future_skew_s: float = Field(
         default=86_400.0, description="published_at further than this in the future is rejected."
+    )
+    oldest_published_at: datetime = Field(
+        default=datetime(1990, 1, 1, tzinfo=UTC),
+        description="published_at before this is rejected as invalid_timestamp (epoch and "
+        "placeholder dates are not news). A date or time without a zone is UTC.",
     )
     default_language: str = Field(default="en", description="When detection is inconclusive.")
 

@@ -35,7 +35,13 @@ class AlertCategory(BaseModel):
     plover_type: str = Field(description="PLOVER event type, e.g. 'REDUCE_RELATIONS'.")
     quad_class: Literal[3, 4] = Field(description="3 = verbal conflict, 4 = material conflict.")
     goldstein: float = Field(ge=-10.0, le=10.0, description="Goldstein weight of the code.")
-    evidence: list[Evidence] = Field(description="Every phrase that supports this category.")
+    evidence: list[Evidence] = Field(
+        description="The phrases that support this category, in the detector's order, up to "
+        "20 (the rest are counted in evidence_omitted)."
+    )
+    evidence_omitted: int = Field(
+        default=0, ge=0, description="Supporting phrases found beyond the 20 listed (1.2)."
+    )
 
 
 class Dyad(BaseModel):

@@ -93,7 +93,13 @@ class ActorTag(BaseModel):
 
     code: str = Field(description="ISO 3166-1 alpha-3 code, e.g. 'PRK'.")
     name: str = Field(description="Common English name, e.g. 'North Korea'.")
-    mentions: list[ActorMention] = Field(description="Every mention, in text order.")
+    mentions: list[ActorMention] = Field(
+        description="Every mention in text order, up to the cap (200 per actor, 1,000 per "
+        "article, the first ones kept)."
+    )
+    mentions_omitted: int = Field(
+        default=0, ge=0, description="Mentions found beyond the cap and not listed (1.2)."
+    )
 
 
 class TaggedArticle(Article):

@@ -17,14 +17,19 @@ DeadLetterReason = Literal[
     "schema_violation",
     "empty_body",
     "future_timestamp",
+    "invalid_timestamp",
     "invalid_url",
     "processing_error",
     "publish_failed",
+    "output_too_large",
 ]
 """Why a message was dead-lettered. ``publish_failed`` (added in 1.1): the message itself was
 processed, but the broker refused an output built from it after it was buffered (too large for
 the output topic, topic deleted, not authorized); the ``reason`` names the output topic and the
-broker's error, and ``stage`` is the stage whose output was refused."""
+broker's error, and ``stage`` is the stage whose output was refused. ``invalid_timestamp``
+(1.2): ``published_at`` is before the oldest accepted date or outside the range of dates once
+converted to UTC. ``output_too_large`` (1.2): a record built from the message would exceed the
+producer's message size limit, so it was not sent."""
 
 
 class DeadLetter(BaseModel):
@@ -42,11 +47,24 @@ class DeadLetter(BaseModel):
         "processed but the broker refused an output built from it; replay it from the stage."
     )
     reason: str = Field(description="Readable explanation of what is wrong.")
-    payload_base64: str = Field(description="The original message value, byte for byte.")
+    payload_base64: str = Field(
+        description="The original message value, byte for byte; only its first bytes when "
+        "payload_truncated (the whole value stays at source_topic/partition/offset)."
+    )
     payload_preview: str = Field(
         description="The start of the payload decoded leniently, for humans (max 500 chars)."
     )
     payload_size: int = Field(ge=0, description="Size of the original payload in bytes.")
+    payload_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the whole original payload, truncated or not (1.2; "
+        "absent in older records).",
+    )
+    payload_truncated: bool = Field(
+        default=False,
+        description="True when the payload was too large to carry whole inside a dead letter "
+        "under the message size limit: payload_base64 holds its first bytes (1.2).",
+    )
     key_base64: str | None = Field(default=None, description="The original message key.")
     source_topic: str = Field(description="Topic the message was read from.")
     source_partition: int = Field(description="Partition it was read from.")

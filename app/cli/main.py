@@ -209,7 +209,19 @@ def analyze(file: click.utils.LazyFile) -> None:
     """Run validate -> tag -> detect on one article JSON (file or stdin), without Kafka."""
     from app.domain.pipeline import Pipeline
 
-    analysis = Pipeline.from_settings(get_settings()).analyze(file.read(), datetime.now(UTC))
+    pipeline = Pipeline.from_settings(get_settings())
+    try:
+        analysis = pipeline.analyze(file.read(), datetime.now(UTC))
+    except Exception as exc:  # noqa: BLE001 - what the worker dead-letters, said plainly
+        rejection = {"error_type": "processing_error", "reason": f"{type(exc).__name__}: {exc}"}
+        failed: dict[str, object] = {
+            "article": None,
+            "rejection": rejection,
+            "alerts": [],
+            "detection": None,
+        }
+        click.echo(json.dumps(failed, indent=2, ensure_ascii=False))
+        sys.exit(2)
     result = {
         "article": analysis.tagged.model_dump(mode="json") if analysis.tagged else None,
         "rejection": (

@@ -11,7 +11,7 @@ Python builds the ``ActorTag`` models from its dicts in one validation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
@@ -32,6 +32,12 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _TAGS: TypeAdapter[list[ActorTag]] = TypeAdapter(list[ActorTag])
+
+# Mentions listed per actor and per article. A text that repeats a name tens of thousands of
+# times (180 KB of one country name: 30,000 mentions, a 2.3 MB tagged record) must still give
+# a record under Kafka's message limit; ordinary articles stay far below both caps.
+MAX_MENTIONS_PER_ACTOR = 200
+MAX_MENTIONS_PER_ARTICLE = 1000
 
 
 class ActorRecognizer:
@@ -59,7 +65,29 @@ class ActorRecognizer:
 
     def find(self, title: str, body: str) -> list[ActorTag]:
         """Country actors, most mentioned first, each with its mentions in text order."""
-        return _TAGS.validate_python(self._scanner.find(title, body))
+        return _TAGS.validate_python(cap_mentions(self._scanner.find(title, body)))
+
+
+def cap_mentions(actors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the first mentions of each actor within the caps; count the rest as omitted.
+
+    The article-wide budget goes to actors in their order (most mentioned first), so every
+    actor keeps at least its first mention as long as the budget lasts.
+    """
+    if sum(len(actor["mentions"]) for actor in actors) <= MAX_MENTIONS_PER_ACTOR:
+        return actors  # the common case: nothing to cap
+    budget = MAX_MENTIONS_PER_ARTICLE
+    # Reserve one mention for each actor after the current one, so none ends up with none.
+    capped = []
+    for index, actor in enumerate(actors):
+        mentions = actor["mentions"]
+        later = len(actors) - index - 1
+        keep = max(1, min(len(mentions), MAX_MENTIONS_PER_ACTOR, budget - later))
+        budget -= keep
+        if keep < len(mentions):
+            actor = {**actor, "mentions": mentions[:keep], "mentions_omitted": len(mentions) - keep}
+        capped.append(actor)
+    return capped
 
 
 def _context(context: Context) -> ActorContext:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.domain.actors import ActorRecognizer
 from app.domain.escalation import EscalationDetector
@@ -13,11 +13,14 @@ from app.domain.findings import Detection
 from app.domain.topics import TopicTagger
 from app.domain.validation import Rejection, ValidationLimits, validate_article
 from app.settings import Settings
-from schemas import Article, EscalationAlert, SeverityLevel, TaggedArticle
+from schemas import AlertCategory, Article, EscalationAlert, SeverityLevel, TaggedArticle
 
 # Alert ids are uuid5 in this namespace, so any service can recompute them.
 ALERT_ID_NAMESPACE = uuid.UUID("6f1d3c52-2b7e-5c4a-9d1e-b41c4a77e0a1")
 _TOP_TOPICS_IN_ALERT = 3
+# Evidence listed per category in an alert: enough to explain it, and a bound on the alert's
+# size however often a text repeats a trigger (the severity is computed from all of it).
+MAX_EVIDENCE_PER_CATEGORY = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class Pipeline:
                 max_bytes=settings.max_article_bytes,
                 max_future_skew=timedelta(seconds=settings.max_future_skew_s),
                 default_language=settings.default_language,
+                oldest_published=_utc(settings.oldest_published_at),
             ),
             topic_tagger=TopicTagger.load(),
             actor_recognizer=ActorRecognizer.load(),
@@ -102,6 +106,19 @@ class Pipeline:
         return Analysis(result, None, tagged, detection, alert)
 
 
+def _utc(moment: datetime) -> datetime:
+    """A setting's date in UTC; a date without a zone is read as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _capped(category: AlertCategory) -> AlertCategory:
+    omitted = len(category.evidence) - MAX_EVIDENCE_PER_CATEGORY
+    if omitted <= 0:
+        return category
+    evidence = category.evidence[:MAX_EVIDENCE_PER_CATEGORY]
+    return category.model_copy(update={"evidence": evidence, "evidence_omitted": omitted})
+
+
 def alert_id_for(article_id: str, rules_version: str) -> str:
     """Deterministic alert id: same article, same rule set -> same id."""
     return str(uuid.uuid5(ALERT_ID_NAMESPACE, f"{article_id}|{rules_version}"))
@@ -120,7 +137,7 @@ def build_alert(tagged: TaggedArticle, detection: Detection, now: datetime) -> E
         detected_at=now,
         severity=detection.severity,
         severity_level=detection.severity_level,
-        categories=detection.categories,
+        categories=[_capped(category) for category in detection.categories],
         actors=[actor.code for actor in tagged.actors],
         dyad=detection.dyad,
         topics=tagged.topics[:_TOP_TOPICS_IN_ALERT],

@@ -7,6 +7,7 @@ it with the original payload and keep going.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,8 +35,16 @@ class ValidationLimits:
     max_bytes: int
     max_future_skew: timedelta
     default_language: str
+    oldest_published: datetime
+    """Earlier ``published_at`` values are rejected (aware, UTC)."""
 
 
+# Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+# they reorder what a reader sees ("Trojan Source") and carry no meaning in a news text.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+# One DNS label (IDNA letters allowed): 1-63 characters, no hyphen at either end.
+_HOST_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 # Most article URLs are plain: http(s), a host name and a path, with no port, user, query,
 # fragment or character that urlsplit would drop. Their canonical form is read off this match;
@@ -73,26 +82,27 @@ def normalize(
 ) -> Article | Rejection:
     """Turn a schema-valid ``RawArticle`` into an ``Article``, or say why it is unusable."""
     url = raw.url.strip()
-    canonical = _plain_canonical(url)
+    canonical, problem = _checked_canonical(url)
     if canonical is None:
-        try:
-            parts = urlsplit(url)
-            port = parts.port  # raises on a non-numeric or out-of-range port
-        except ValueError as exc:
-            return Rejection("invalid_url", f"url cannot be parsed ({exc}): {url[:200]!r}")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return Rejection(
-                "invalid_url", f"url must be an absolute http(s) URL, got {url[:200]!r}"
-            )
-        canonical = _canonical(parts, port)
-    body = normalize_whitespace(strip_html(raw.body or raw.text or ""))
-    title = normalize_whitespace(strip_html(raw.title)).replace("\n", " ")
+        return Rejection("invalid_url", f"{problem}: {url[:200]!r}")
+    body = normalize_whitespace(strip_html(raw.body or raw.text or "").translate(_BIDI_CONTROLS))
+    title = normalize_whitespace(strip_html(raw.title).translate(_BIDI_CONTROLS))
+    title = title.replace("\n", " ")
     if not body:
         return Rejection("empty_body", "the article has no body text (fields 'body' or 'text')")
-    published = raw.published_at
-    published = (
-        published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
-    )
+    published = _in_utc(raw.published_at)
+    if published is None:
+        return Rejection(
+            "invalid_timestamp",
+            f"published_at {raw.published_at.isoformat()} is outside the range of dates "
+            "once converted to UTC",
+        )
+    if published < limits.oldest_published:
+        return Rejection(
+            "invalid_timestamp",
+            f"published_at {published.isoformat()} is before the oldest accepted date "
+            f"{limits.oldest_published.isoformat()} (setting oldest_published_at)",
+        )
     if published - now > limits.max_future_skew:
         return Rejection(
             "future_timestamp",
@@ -116,6 +126,16 @@ def normalize(
     )
 
 
+def _in_utc(published: datetime) -> datetime | None:
+    """``published`` in UTC (naive means UTC); None when that falls outside year 1..9999."""
+    if published.tzinfo is None:
+        return published.replace(tzinfo=UTC)
+    try:
+        return published.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00, 9999-12-31T23:59:59-23:59
+        return None
+
+
 def article_id_for(url: str) -> str:
     """A stable id from the URL, so the same story re-sent by a producer keeps its id.
 
@@ -128,6 +148,49 @@ def article_id_for(url: str) -> str:
         parts = urlsplit(url)
         canonical = _canonical(parts, parts.port)
     return _id_of(canonical)
+
+
+def _checked_canonical(url: str) -> tuple[str | None, str]:
+    """The canonical form of an acceptable article URL, or None and what is wrong with it.
+
+    Acceptable: absolute http(s), a host name of valid labels or an IP address, no
+    credentials, no port 0, no whitespace or control character anywhere.
+    """
+    if _UNSAFE_URL_CHARS.search(url):
+        return None, "url holds whitespace or control characters"
+    match = _PLAIN_URL.fullmatch(url)
+    if match is not None:
+        if not _valid_host(match[1]):
+            return None, _BAD_HOST
+        plain = _plain_canonical(url)
+        if plain is not None:
+            return plain, ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a non-numeric or out-of-range port
+    except ValueError as exc:
+        return None, f"url cannot be parsed ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None, "url must be an absolute http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return None, "url must not carry credentials (user:password@)"
+    if port == 0:
+        return None, "url port 0 is not a port"
+    if not _valid_host(parts.hostname or ""):
+        return None, _BAD_HOST
+    return _canonical(parts, port), ""
+
+
+_BAD_HOST = "url host must be a domain name (letters, digits, inner hyphens) or an IP address"
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+        return all(_HOST_LABEL.fullmatch(label) for label in labels)
+    return True
 
 
 def _id_of(canonical_url: str) -> str:

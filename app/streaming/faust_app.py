@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, cast
 
 import faust
+from aiokafka.errors import KafkaError
 from faust.exceptions import ProducerSendError
 from faust.sensors import Monitor
 from faust.transport.drivers.aiokafka import Producer as AIOKafkaProducer
@@ -29,7 +30,7 @@ from app.settings import Settings
 from app.streaming.fastpath import FastPathConsumer
 from app.streaming.publishing import BatchPublisher, Processed
 from app.streaming.quiet_monitor import QuietMonitor
-from app.streaming.records import Refusal, SourceRecord, StageResult
+from app.streaming.records import MAX_RECORD_BYTES, Refusal, SourceRecord, StageResult
 from app.streaming.stages import publish_failed
 from app.streaming.topic_admin import ensure_topics
 from schemas import Stage
@@ -98,10 +99,36 @@ class DirectOutput:
         source: SourceRecord | None = None,
         stage: Stage | None = None,
     ) -> Any:
-        """Buffer one record made from ``source`` by ``stage``; return the delivery future."""
-        delivery = await self.app.producer.send(
-            self.topic, key, value, partition=None, timestamp=None, headers=None
-        )
+        """Buffer one record made from ``source`` by ``stage``; return the delivery future.
+
+        A record the producer refuses at once (too large, unknown topic, producer closed) is
+        treated like one the broker refuses later: its input is queued for a publish_failed
+        dead letter, and None is returned. The agent never sees the exception.
+        """
+        try:
+            delivery = await self.app.producer.send(
+                self.topic, key, value, partition=None, timestamp=None, headers=None
+            )
+        except (ProducerSendError, KafkaError) as exc:
+            metrics.PUBLISH_FAILURES.labels(self.topic).inc()
+            if self.refused is not None and source is not None and stage is not None:
+                log.error(
+                    "the producer refused a record for %s (key %r): %r; dead-lettering its "
+                    "input as publish_failed",
+                    self.topic,
+                    key[:200],
+                    exc,
+                )
+                self.refused.add(source, stage, self.topic, repr(exc))
+            else:
+                log.error(
+                    "the producer refused a record for %s, it is lost (a dead letter's key is "
+                    "the source position of its input: replay that input): key %r: %r",
+                    self.topic,
+                    key[:200],
+                    exc,
+                )
+            return None
         if self.refused is not None and source is not None and stage is not None:
             callback = partial(self.refused.on_delivery, self.topic, key, source, stage)
         else:
@@ -221,12 +248,8 @@ class BrinkwatchApp(faust.App):
         buffered = 0
         for result in publish_failed(refusals, datetime.now(UTC)):
             for outgoing in result.outputs:
-                try:
-                    await dlq.send(key=outgoing.key, value=outgoing.value)
-                except ProducerSendError as exc:
-                    metrics.PUBLISH_FAILURES.labels(dlq.topic).inc()
-                    log.error("dead letter for input %s not sent: %r", outgoing.key.decode(), exc)
-                else:
+                # None: refused at once, counted and logged with its key (the input's position).
+                if await dlq.send(key=outgoing.key, value=outgoing.value) is not None:
                     buffered += 1
                     if result.dead_letter is not None:
                         metrics.record_dead_letter(result.dead_letter)
@@ -267,6 +290,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         broker_max_poll_records=settings.max_poll_records,
         producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_max_batch_size,
+        # The size every output is built to fit (records.MAX_RECORD_BYTES).
+        producer_max_request_size=MAX_RECORD_BYTES,
         datadir=str(settings.data_dir),
         web_enabled=True,
         web_host=settings.web_host,

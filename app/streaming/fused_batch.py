@@ -7,16 +7,12 @@ alone, so one bad article never takes its batch with it (nor gets acked without 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from app.domain.pipeline import Pipeline
-from app.domain.validation import Rejection
-from app.streaming.records import SourceRecord, StageResult, dead_letter_for, dead_letter_outgoing
-from app.streaming.stages import fused_stages
-
-log = logging.getLogger(__name__)
+from app.streaming.records import SourceRecord, StageResult
+from app.streaming.stages import caught, fused_stages
 
 Processed = tuple[SourceRecord, list[StageResult]]
 
@@ -28,10 +24,7 @@ def process_batch(pipeline: Pipeline, records: Iterable[SourceRecord]) -> list[P
         now = datetime.now(UTC)
         try:
             results = fused_stages(pipeline, record, now)
-        except Exception as exc:  # any error is this record's dead letter
-            log.exception(
-                "unexpected error on %s/%s/%s", record.topic, record.partition, record.offset
-            )
+        except Exception as exc:  # noqa: BLE001 - any error is this record's dead letter
             results = [unexpected_failure(record, exc, now)]
         processed.append((record, results))
     return processed
@@ -39,8 +32,4 @@ def process_batch(pipeline: Pipeline, records: Iterable[SourceRecord]) -> list[P
 
 def unexpected_failure(record: SourceRecord, exc: Exception, now: datetime) -> StageResult:
     """A ``processing_error`` dead letter for an error the stages did not turn into data."""
-    rejection = Rejection("processing_error", f"{type(exc).__name__}: {exc}"[:1000])
-    letter = dead_letter_for(record, "validate", rejection, now)
-    return StageResult(
-        "validate", outputs=[dead_letter_outgoing(letter, record)], dead_letter=letter
-    )
+    return caught("validate", record, exc, now)

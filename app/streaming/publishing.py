@@ -81,14 +81,22 @@ class BatchPublisher:
         """Put every output of ``processed`` in the producer, in order per partition."""
         producer = self.app.producer._ensure_producer()
         partitions: dict[str, Sequence[int]] = {}
+        unavailable: dict[str, KafkaError] = {}
         open_batches: dict[tuple[str, int], _OpenBatch] = {}
         for record, results in processed:
             for result in results:
                 for out in result.outputs:
                     topic = self.topics[out.topic]
                     known = partitions.get(topic)
+                    if known is None and topic not in unavailable:
+                        try:
+                            known = partitions[topic] = await self._partitions(producer, topic)
+                        except KafkaError as exc:  # no metadata: the topic is gone, or denied
+                            unavailable[topic] = exc
                     if known is None:
-                        known = partitions[topic] = await self._partitions(producer, topic)
+                        refused = _OpenBatch(None, [(record, result.stage)], [out.key])
+                        self._refused(topic, refused, unavailable[topic])
+                        continue
                     where = (topic, kafka_partition(out.key, known))
                     batch = open_batches.get(where)
                     if batch is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -12,6 +13,19 @@ from schemas import DeadLetter, EscalationAlert, Stage, TaggedArticle
 
 OutputTopic = Literal["valid", "tagged", "alerts", "dlq"]
 _PREVIEW_CHARS = 500
+_REASON_CHARS = 2000
+_KEY_BYTES = 4096
+
+MAX_RECORD_BYTES = 1_000_000
+"""The largest record brinkwatch hands to its producer: the producer's ``max_request_size``
+(``create_app`` sets it from here; Faust's default too), under the broker's default
+``message.max.bytes`` (1,048,588). A larger output is dead-lettered as ``output_too_large``."""
+_RECORD_OVERHEAD = 4096  # record and batch headers, the key, the origin header
+DEAD_LETTER_PAYLOAD_BYTES = 600_000
+"""The most payload a dead letter carries: base64 makes it 800,000 characters, which leaves
+room under ``MAX_RECORD_BYTES`` for the preview and the reason whatever they hold. A larger
+payload is truncated to this many bytes, with its size and SHA-256; every raw article under
+``max_article_bytes`` (512,000 by default) is carried whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +89,25 @@ class StageResult:
 def dead_letter_for(
     record: SourceRecord, stage: Stage, rejection: Rejection, now: datetime
 ) -> DeadLetter:
-    """A dead letter that keeps the original payload byte for byte."""
+    """A dead letter that keeps the original payload byte for byte (its first
+    ``DEAD_LETTER_PAYLOAD_BYTES`` and its hash when larger), so it always fits in a record."""
+    truncated = len(record.value) > DEAD_LETTER_PAYLOAD_BYTES
+    kept = record.value[:DEAD_LETTER_PAYLOAD_BYTES] if truncated else record.value
     return DeadLetter(
         stage=stage,
         error_type=rejection.error_type,
-        reason=rejection.reason,
-        payload_base64=base64.b64encode(record.value).decode("ascii"),
+        reason=rejection.reason[:_REASON_CHARS],
+        payload_base64=base64.b64encode(kept).decode("ascii"),
+        payload_sha256=hashlib.sha256(record.value).hexdigest(),
+        payload_truncated=truncated,
         payload_preview=record.value[: _PREVIEW_CHARS * 4].decode("utf-8", errors="replace")[
             :_PREVIEW_CHARS
         ],
         payload_size=len(record.value),
-        key_base64=base64.b64encode(record.key).decode("ascii") if record.key else None,
+        # Keys are not bounded by anything upstream: a huge one is cut like the payload.
+        key_base64=base64.b64encode(record.key[:_KEY_BYTES]).decode("ascii")
+        if record.key
+        else None,
         source_topic=record.topic,
         source_partition=record.partition,
         source_offset=record.offset,
@@ -98,3 +120,8 @@ def dead_letter_outgoing(letter: DeadLetter, record: SourceRecord) -> Outgoing:
     key = f"{letter.source_topic}/{letter.source_partition}/{letter.source_offset}"
     del record  # the key carries everything needed
     return Outgoing("dlq", key.encode(), letter.model_dump_json().encode())
+
+
+def fits(outgoing: Outgoing) -> bool:
+    """Whether the producer will take this record (``MAX_RECORD_BYTES``, with headers)."""
+    return len(outgoing.value) + len(outgoing.key) + _RECORD_OVERHEAD <= MAX_RECORD_BYTES

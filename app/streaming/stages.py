@@ -3,40 +3,74 @@ handlers are tested directly and the agents stay a few lines of glue."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from app import metrics
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.streaming.records import (
+    MAX_RECORD_BYTES,
     Outgoing,
     Refusal,
     SourceRecord,
     StageResult,
     dead_letter_for,
     dead_letter_outgoing,
+    fits,
 )
 from schemas import Article, Stage, TaggedArticle
 
-# Programming errors in domain code that must not lose the message: the record is
-# dead-lettered as a processing_error with the exception text, and the worker goes on.
-DOMAIN_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+log = logging.getLogger(__name__)
+
+StageHandler = Callable[[Pipeline, SourceRecord, datetime], StageResult]
 
 
+def stage_boundary(stage: Stage) -> Callable[[StageHandler], StageHandler]:
+    """No exception from domain code escapes a stage handler: whatever it raises becomes the
+    record's ``processing_error`` dead letter (counted and logged), and the worker goes on.
+
+    Faust acks an event whose handler raised, so an escaping exception would lose the input
+    without a trace; the domain's expected failures are data (``Rejection``) already, what
+    arrives here is a bug or an input nobody foresaw, and either way the input is kept.
+    """
+
+    def wrap(handler: StageHandler) -> StageHandler:
+        @functools.wraps(handler)
+        def guarded(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
+            try:
+                return handler(pipeline, record, now)
+            except Exception as exc:  # noqa: BLE001 - the stage boundary, see the docstring
+                return caught(stage, record, exc, now)
+
+        return guarded
+
+    return wrap
+
+
+def caught(stage: Stage, record: SourceRecord, exc: Exception, now: datetime) -> StageResult:
+    """The ``processing_error`` dead letter of an exception caught at a stage boundary."""
+    return _rejected(stage, record, _processing_error(stage, record, exc), now)
+
+
+@stage_boundary("validate")
 def validate_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
     """raw bytes -> a valid article, or a dead letter."""
     result = _validate(pipeline, record, now)
     if isinstance(result, Rejection):
         return _rejected("validate", record, result, now)
-    key = result.article_id.encode()
-    return StageResult(
-        "validate", outputs=[Outgoing("valid", key, result.model_dump_json().encode())]
-    )
+    valid = Outgoing("valid", result.article_id.encode(), result.model_dump_json().encode())
+    if not fits(valid):
+        return _too_large("validate", record, valid, now)
+    return StageResult("validate", outputs=[valid])
 
 
+@stage_boundary("tag")
 def tag_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
     """A valid article (JSON) -> a tagged article, or a dead letter."""
     try:
@@ -44,12 +78,13 @@ def tag_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageR
         tagged = pipeline.tag(article)
     except ValidationError as exc:
         return _rejected("tag", record, Rejection("schema_violation", _short(exc)), now)
-    except DOMAIN_ERRORS as exc:
-        return _rejected("tag", record, _processing_error(exc), now)
-    value = tagged.model_dump_json().encode()
-    return StageResult("tag", outputs=[Outgoing("tagged", tagged.article_id.encode(), value)])
+    out = Outgoing("tagged", tagged.article_id.encode(), tagged.model_dump_json().encode())
+    if not fits(out):
+        return _too_large("tag", record, out, now)
+    return StageResult("tag", outputs=[out])
 
 
+@stage_boundary("detect")
 def detect_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageResult:
     """A tagged article (JSON) -> an alert when it escalates enough, or a dead letter."""
     try:
@@ -57,14 +92,13 @@ def detect_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> Sta
         _, alert = pipeline.detect(tagged, now)
     except ValidationError as exc:
         return _rejected("detect", record, Rejection("schema_violation", _short(exc)), now)
-    except DOMAIN_ERRORS as exc:
-        return _rejected("detect", record, _processing_error(exc), now)
     language = (tagged.language, pipeline.covers(tagged.language))
     if alert is None:
         return StageResult("detect", language=language)
-    value = alert.model_dump_json().encode()
-    outputs = [Outgoing("alerts", alert.alert_id.encode(), value)]
-    return StageResult("detect", outputs=outputs, alert=alert, language=language)
+    out = Outgoing("alerts", alert.alert_id.encode(), alert.model_dump_json().encode())
+    if not fits(out):
+        return _too_large("detect", record, out, now)
+    return StageResult("detect", outputs=[out], alert=alert, language=language)
 
 
 def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> list[StageResult]:
@@ -79,24 +113,31 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
         return [lap.stamp(_rejected("validate", record, validated, now))]
     key = validated.article_id.encode()
     valid = Outgoing("valid", key, validated.model_dump_json().encode())
+    if not fits(valid):
+        return [lap.stamp(_too_large("validate", record, valid, now))]
     results = [lap.stamp(StageResult("validate", outputs=[valid]))]
     try:
         tagged = pipeline.tag(validated)
-    except DOMAIN_ERRORS as exc:
-        return [*results, lap.stamp(_rejected("tag", record, _processing_error(exc), now))]
-    tagged_out = Outgoing("tagged", key, tagged.model_dump_json().encode())
+        tagged_out = Outgoing("tagged", key, tagged.model_dump_json().encode())
+    except Exception as exc:  # noqa: BLE001 - the stage boundary (stage_boundary)
+        return [*results, lap.stamp(caught("tag", record, exc, now))]
+    if not fits(tagged_out):
+        return [*results, lap.stamp(_too_large("tag", record, tagged_out, now))]
     results.append(lap.stamp(StageResult("tag", outputs=[tagged_out], tagged=tagged)))
     try:
         _, alert = pipeline.detect(tagged, now)
-    except DOMAIN_ERRORS as exc:
-        return [*results, lap.stamp(_rejected("detect", record, _processing_error(exc), now))]
+    except Exception as exc:  # noqa: BLE001 - the stage boundary (stage_boundary)
+        return [*results, lap.stamp(caught("detect", record, exc, now))]
     language = (tagged.language, pipeline.covers(tagged.language))
     if alert is None:
         results.append(lap.stamp(StageResult("detect", language=language)))
     else:
         value = alert.model_dump_json().encode()
         alert_out = Outgoing("alerts", alert.alert_id.encode(), value)
-        detected = StageResult("detect", outputs=[alert_out], alert=alert, language=language)
+        if fits(alert_out):
+            detected = StageResult("detect", outputs=[alert_out], alert=alert, language=language)
+        else:
+            detected = _too_large("detect", record, alert_out, now)
         results.append(lap.stamp(detected))
     return results
 
@@ -142,8 +183,8 @@ def _validate(pipeline: Pipeline, record: SourceRecord, now: datetime) -> Articl
     """Stage 1 with its ingest time; a bug in it becomes a rejection, so nothing is lost."""
     try:
         return pipeline.validate(record.value, now, _ingest_time(record, now))
-    except DOMAIN_ERRORS as exc:
-        return _processing_error(exc)
+    except Exception as exc:  # noqa: BLE001 - the stage boundary (stage_boundary)
+        return _processing_error("validate", record, exc)
 
 
 def _ingest_time(record: SourceRecord, now: datetime) -> datetime:
@@ -161,7 +202,24 @@ def _rejected(
     return StageResult(stage, outputs=[dead_letter_outgoing(letter, record)], dead_letter=letter)
 
 
-def _processing_error(exc: Exception) -> Rejection:
+def _too_large(stage: Stage, record: SourceRecord, out: Outgoing, now: datetime) -> StageResult:
+    reason = (
+        f"the {out.topic} record built from this input is {len(out.value)} bytes (key "
+        f"{len(out.key)}); the producer's limit is {MAX_RECORD_BYTES}"
+    )
+    return _rejected(stage, record, Rejection("output_too_large", reason), now)
+
+
+def _processing_error(stage: Stage, record: SourceRecord, exc: Exception) -> Rejection:
+    metrics.PROCESSING_ERRORS.labels(stage, type(exc).__name__).inc()
+    log.error(
+        "%s stage raised on %s/%s/%s; dead-lettered as processing_error",
+        stage,
+        record.topic,
+        record.partition,
+        record.offset,
+        exc_info=exc,
+    )
     return Rejection("processing_error", f"{type(exc).__name__}: {exc}"[:1000])
 
 

@@ -12,7 +12,10 @@ from schemas import Article
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 LIMITS = ValidationLimits(
-    max_bytes=10_000, max_future_skew=timedelta(hours=24), default_language="en"
+    max_bytes=10_000,
+    max_future_skew=timedelta(hours=24),
+    default_language="en",
+    oldest_published=datetime(1990, 1, 1, tzinfo=UTC),
 )
 
 
@@ -67,7 +70,25 @@ def test_valid_article_is_normalised() -> None:
         (raw(url="http://[::1/broken-ipv6"), "invalid_url"),
         (raw(url="https://news.example.org:99999/a"), "invalid_url"),
         (raw(url="https://news.example.org:port/a"), "invalid_url"),
+        (raw(url="https://news example.org/a"), "invalid_url"),
+        (raw(url="https://-/"), "invalid_url"),
+        (raw(url="https://-news.example.org/a"), "invalid_url"),
+        (raw(url="https://news..example.org/a"), "invalid_url"),
+        (raw(url="https://news.example.org/a\u0000b"), "invalid_url"),
+        (raw(url="https://news.example.org/a\nb"), "invalid_url"),
+        (raw(url="https://news.example.org/a b?q=1"), "invalid_url"),
+        (raw(url="https://news.example.org:0/a"), "invalid_url"),
+        (raw(url="https://user:pass@news.example.org/a"), "invalid_url"),
+        (raw(url="https://user@news.example.org/a"), "invalid_url"),
+        (raw(url="https:///a"), "invalid_url"),
         (raw(published_at="2026-11-30T00:00:00Z"), "future_timestamp"),
+        # Valid ISO dates that leave the range of dates once converted to UTC.
+        (raw(published_at="0001-01-01T00:00:00+14:00"), "invalid_timestamp"),
+        (raw(published_at="9999-12-31T23:59:59-23:59"), "invalid_timestamp"),
+        # Epoch and placeholder dates are not news.
+        (raw(published_at="1938-05-01T00:00:00Z"), "invalid_timestamp"),
+        (raw(published_at=-1_000_000_000), "invalid_timestamp"),
+        (raw(published_at="1989-12-31T23:59:59Z"), "invalid_timestamp"),
     ],
 )
 def test_bad_input_is_rejected_with_a_reason(payload: bytes, error_type: str) -> None:
@@ -75,6 +96,51 @@ def test_bad_input_is_rejected_with_a_reason(payload: bytes, error_type: str) ->
     assert isinstance(result, Rejection)
     assert result.error_type == error_type
     assert len(result.reason) > 10
+
+
+def test_dates_out_of_range_say_why() -> None:
+    early = check(raw(published_at="1938-05-01T00:00:00Z"))
+    assert isinstance(early, Rejection)
+    assert "before the oldest accepted date 1990-01-01" in early.reason
+    assert "oldest_published_at" in early.reason
+    overflow = check(raw(published_at="0001-01-01T00:00:00+14:00"))
+    assert isinstance(overflow, Rejection)
+    assert "0001-01-01T00:00:00+14:00" in overflow.reason
+    assert isinstance(check(raw(published_at="1990-01-01T00:00:00Z")), Article)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.org/world/story-1?utm_source=x#top",
+        "http://www.example.com:8080/a/b/",
+        "https://192.0.2.7/story",
+        "https://[2001:db8::1]:8443/story",
+        "https://nachrichten.bücher.example/artikel",
+        "https://example.org.",
+    ],
+)
+def test_ordinary_urls_are_still_accepted(url: str) -> None:
+    assert isinstance(check(raw(url=url)), Article)
+
+
+def test_credentials_and_bad_hosts_say_why() -> None:
+    creds = check(raw(url="https://user:pass@news.example.org/a"))
+    assert isinstance(creds, Rejection) and "credentials" in creds.reason
+    host = check(raw(url="https://-/"))
+    assert isinstance(host, Rejection) and "host" in host.reason
+
+
+def test_bidirectional_controls_are_removed_from_title_and_body() -> None:
+    # U+202E (right-to-left override) would show "evil.exe" reversed; isolates likewise.
+    title = "Quarterly report \u202egpj.exe\u202c and \u2067isolated\u2069 text"
+    result = check(raw(title=title, body="Body \u202aembedded\u202c \u2066text\u2069 here."))
+    assert isinstance(result, Article)
+    assert result.title == "Quarterly report gpj.exe and isolated text"
+    assert result.body == "Body embedded text here."
+    # Marks that only set the direction of neutral characters stay (Arabic and Hebrew use them).
+    marked = check(raw(title="\u05e9\u05dc\u05d5\u05dd\u200f 2026"))
+    assert isinstance(marked, Article) and "\u200f" in marked.title
 
 
 def test_schema_violation_names_the_fields() -> None:
