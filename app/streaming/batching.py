@@ -41,7 +41,12 @@ async def event_batches(stream: Any, max_events: int) -> AsyncIterator[EventBatc
     sensors = app.sensors
     processors = stream._processors
     while not stream.should_stop:
-        first = await queue.get()
+        try:
+            first = await queue.get()
+        except StopAsyncIteration:
+            # Faust stops an agent by throwing this into its channel; inside an async
+            # generator it would become a RuntimeError (PEP 479) logged as a crash.
+            return
         taken = [first]
         while len(taken) < max_events and not queue.empty():
             taken.append(queue.get_nowait())
