@@ -137,3 +137,13 @@ def test_the_batch_catch_all_counts_too(pipeline: Pipeline) -> None:
     assert result.dead_letter is not None
     assert result.dead_letter.error_type == "processing_error"
     assert counted("validate", "OverflowError") == before + 1
+
+
+def test_the_oldest_accepted_date_comes_from_settings() -> None:
+    settings = Settings(_env_file=None, oldest_published_at="2026-01-01")  # type: ignore[call-arg]
+    strict = Pipeline.from_settings(settings)
+    payload = json.dumps({**json.loads(GOOD), "published_at": "2025-12-31T23:00:00Z"}).encode()
+    result = validate_stage(strict, record(payload), NOW)
+    assert result.dead_letter is not None
+    assert result.dead_letter.error_type == "invalid_timestamp"
+    assert "2026-01-01T00:00:00+00:00" in result.dead_letter.reason
