@@ -89,9 +89,9 @@ class SeveritySpec(_Strict):
 class PlaceFactors(_Strict):
     """How much a hit's place in the article counts when picking the main event."""
 
-    title: float = Field(default=1.4, gt=0.0, le=3.0)
-    lead: float = Field(default=1.15, gt=0.0, le=3.0)
-    body: float = Field(default=0.7, gt=0.0, le=3.0)
+    title: float = Field(default=2.5, gt=0.0, le=3.0)
+    lead: float = Field(default=1.3, gt=0.0, le=3.0)
+    body: float = Field(default=0.6, gt=0.0, le=3.0)
 
 
 class JudgementSpec(_Strict):

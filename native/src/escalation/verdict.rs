@@ -26,7 +26,7 @@ use crate::text::fold;
 pub const CUE_KINDS: [&str; 5] = ["restraint", "cooperation", "background", "domestic", "leisure"];
 
 /// The fixed features, in model order; one `cat:<id>` per category follows them.
-pub const FEATURES: [&str; 39] = [
+pub const FEATURES: [&str; 49] = [
     "rules_severity",
     "rules_high",
     "rules_critical",
@@ -66,8 +66,17 @@ pub const FEATURES: [&str; 39] = [
     "restraint_rest",
     "cooperation_rest",
     "background_rest",
+    "domestic_rest",
+    "leisure_rest",
+    "title_hits",
+    "lead_hits",
+    "violent_hits",
+    "material_hits",
+    "hit_sentences",
+    "main_material",
+    "lead_states",
+    "main_title_or_lead_violent",
 ];
-// The rest-of-article counts of `domestic` and `leisure` add nothing the topics do not say.
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -378,6 +387,25 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
     categories.sort_unstable();
     categories.dedup();
     let (lead, rest) = ctx.cues;
+    let material = |h: &Hit| tables.categories[h.category].quad_class == 4;
+    let sentences = {
+        let mut seen: Vec<(bool, usize)> = hits.iter().map(|h| (h.title, h.sentence)).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    let lead_states = {
+        let lead_chars = tables.judgement.lead_chars;
+        let mut codes: Vec<&str> = facts
+            .mentions
+            .between(true, 0, usize::MAX)
+            .chain(facts.mentions.between(false, 0, lead_chars))
+            .map(|m| m.1)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.len()
+    };
     let cue = |count: u32| f64::from(count).ln_1p();
     let mut x = vec![
         ctx.severity / 10.0,
@@ -419,6 +447,16 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         cue(rest[0]),
         cue(rest[1]),
         cue(rest[2]),
+        cue(rest[3]),
+        cue(rest[4]),
+        ln1p(hits.iter().filter(|h| h.title).count()),
+        ln1p(hits.iter().filter(|h| h.lead).count()),
+        ln1p(hits.iter().filter(|h| !h.hedged && violent(h)).count()),
+        ln1p(hits.iter().filter(|h| !h.hedged && material(h)).count()),
+        ln1p(sentences),
+        flag(material(hit)),
+        ln1p(lead_states),
+        flag(hits.iter().any(|h| h.lead && !h.hedged && violent(h))),
     ];
     debug_assert_eq!(x.len(), FEATURES.len());
     // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
@@ -430,6 +468,9 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
             .fold(0.0, f64::max);
         x.push(prominence);
     }
+    for category in 0..tables.categories.len() {
+        x.push(ln1p(hits.iter().filter(|h| h.category == category && !h.hedged).count()));
+    }
     x
 }
 
@@ -439,6 +480,7 @@ pub fn feature_names(tables: &Tables) -> Vec<String> {
         .iter()
         .map(|f| (*f).to_owned())
         .chain(tables.categories.iter().map(|c| format!("cat:{}", c.id)))
+        .chain(tables.categories.iter().map(|c| format!("count:{}", c.id)))
         .collect()
 }
 
