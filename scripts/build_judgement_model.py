@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from app.domain.escalation import EscalationDetector, load_ruleset
+from app.domain.escalation.detector import JudgementMode
 from app.domain.pipeline import Pipeline
 from app.evaluation.articles import (
     ArticleOutcome,
@@ -146,7 +147,8 @@ class Trainer:
     def train(self, data: Data, version_note: str = "") -> dict[str, Any]:
         x, high, alert, _ = self._matrix(data)
         positives_missing = sum(
-            1 for item, f in zip(data.items, data.features, strict=True)
+            1
+            for item, f in zip(data.items, data.features, strict=True)
             if f is None and item.label == "high"
         )
         mean, scale = _scaling(x)
@@ -169,10 +171,14 @@ class Trainer:
         )
         model = {
             "features": self.names,
-            "high": {"bias": round(heads["high"]["bias"], 6),
-                     "weights": [round(float(w), 6) for w in heads["high"]["weights"]]},
-            "alert": {"bias": round(heads["alert"]["bias"], 6),
-                      "weights": [round(float(w), 6) for w in heads["alert"]["weights"]]},
+            "high": {
+                "bias": round(heads["high"]["bias"], 6),
+                "weights": [round(float(w), 6) for w in heads["high"]["weights"]],
+            },
+            "alert": {
+                "bias": round(heads["alert"]["bias"], 6),
+                "weights": [round(float(w), 6) for w in heads["alert"]["weights"]],
+            },
             "thresholds": {"high": round(threshold_high, 4), "alert": round(threshold_alert, 4)},
             "l2": lambdas,
         }
@@ -221,29 +227,35 @@ def features_of(pipeline: Pipeline, payload: bytes) -> list[float] | None:
 
 
 def pipeline_with(base: Pipeline, detector: EscalationDetector) -> Pipeline:
-    return Pipeline(base.limits, base.topic_tagger, base.actor_recognizer, detector,
-                    base.alert_min_level)
+    return Pipeline(
+        base.limits, base.topic_tagger, base.actor_recognizer, detector, base.alert_min_level
+    )
 
 
 def figures(report: ArticleReport) -> dict[str, Any]:
     data = report.to_dict()
-    return {key: data[key] for key in ("n", "precision_high", "recall_high", "false_high_rate",
-                                       "dyad_accuracy", "severity_auc", "alert_rate",
-                                       "labelled_alert_share", "confusion")}
+    return {
+        key: data[key]
+        for key in (
+            "n",
+            "precision_high",
+            "recall_high",
+            "false_high_rate",
+            "dyad_accuracy",
+            "severity_auc",
+            "alert_rate",
+            "labelled_alert_share",
+            "confusion",
+        )
+    }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild and compare with --out instead of writing it")
-    parser.add_argument("--json", type=Path, help="also write the report here")
-    args = parser.parse_args()
-    stream = args.shared / STREAM_PATH
+def build(shared: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model trained on every label, and the report (cross-validated, in-sample, the
+    other modes). Raises FileNotFoundError when the stream is not under ``shared``."""
+    stream = shared / STREAM_PATH
     if not stream.exists():
-        print(f"the 2016 stream is not at {stream}: nothing to build from", file=sys.stderr)
-        return 2
+        raise FileNotFoundError(f"the 2016 stream is not at {stream}: nothing to build from")
     ruleset = load_ruleset()
     base = Pipeline.from_settings(Settings(judgement="rules"))
     names = base.detector.feature_names()
@@ -259,8 +271,10 @@ def main() -> int:
     share, alerting, uniform = uniform_labelled_share(SAMPLE, LABELS)
     trainer = Trainer(names, np.array(stream_features, dtype=float), len(payloads), share)
 
-    def judged(model: dict[str, Any] | None, mode: str, subset: list[LabelledArticle]) -> list[ArticleOutcome]:
-        detector = EscalationDetector(ruleset, mode, model)  # type: ignore[arg-type]
+    def judged(
+        model: dict[str, Any] | None, mode: JudgementMode, subset: list[LabelledArticle]
+    ) -> list[ArticleOutcome]:
+        detector = EscalationDetector(ruleset, mode, model)
         return evaluate_articles(subset, pipeline_with(base, detector), NOW).outcomes
 
     outcomes: list[ArticleOutcome] = []
@@ -273,7 +287,10 @@ def main() -> int:
     outcomes.sort(key=lambda o: o.item.line)
     final = trainer.train(data)
     report = {
-        "labels": {"articles": len(items), "with_features": sum(f is not None for f in data.features)},
+        "labels": {
+            "articles": len(items),
+            "with_features": sum(f is not None for f in data.features),
+        },
         "labelled_share": {"share": round(share, 4), "alerting": alerting, "uniform": uniform},
         "cross_validated": figures(ArticleReport(outcomes)),
         "folds": fold_models,
@@ -281,6 +298,23 @@ def main() -> int:
         "rules": figures(ArticleReport(judged(None, "rules", items))),
         "off": figures(ArticleReport(judged(None, "off", items))),
     }
+    return final, report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--check", action="store_true", help="rebuild and compare with --out instead of writing"
+    )
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args()
+    try:
+        final, report = build(args.shared)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     text = json.dumps(final, indent=1) + "\n"
     print(json.dumps(report, indent=1))
     if args.json:

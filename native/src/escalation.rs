@@ -270,8 +270,18 @@ impl EscalationEngine {
                 return Ok(None);
             };
             let explained = PyDict::new(py);
-            explained.set_item(intern!(py, "mode"), self.mode.name())?;
-            if self.mode != Mode::Off {
+            // A text without a headline is a passage, not an article: it has no title or lead
+            // to weigh, and the model never saw one, so its hits alone judge it.
+            let headless = parts.title.trim().is_empty();
+            let mode = if headless { Mode::Off } else { self.mode };
+            explained.set_item(intern!(py, "mode"), mode.name())?;
+            if headless && self.mode != Mode::Off {
+                explained.set_item(
+                    intern!(py, "reasons"),
+                    vec!["no headline: a passage, judged by its hits alone"],
+                )?;
+            }
+            if mode != Mode::Off {
                 let ctx = verdict::Context {
                     facts: &facts,
                     fields,

@@ -94,7 +94,8 @@ def test_missiles_fired_into_the_sea_alert_high_from_the_test(pipeline: Pipeline
     assert judgement.rule_id is not None and judgement.rule_id.startswith("mobilize.weapons")
     assert judgement.field == "title"
     assert judgement.clause is not None and "North Korea" in judgement.clause
-    assert judgement.p_high is not None and judgement.p_high > 0.5
+    threshold = load_judgement_model()["thresholds"]["high"]
+    assert judgement.p_high is not None and judgement.p_high >= threshold
     assert any(reason.startswith("main event:") for reason in judgement.reasons)
 
 

@@ -111,6 +111,7 @@ class JudgementSpec(_Strict):
     leisure: list[str] = Field(default_factory=list)
     background_cap: float = Field(default=5.4, ge=0.0, le=10.0)
     restraint_factor: float = Field(default=0.7, ge=0.0, le=1.0)
+    floor_categories: list[str] = Field(default_factory=list)
 
 
 class CueSpec(_Strict):
@@ -204,6 +205,9 @@ class RuleSet(_Strict):
         for name in self.severity.scope.violence_categories:
             if name not in categories:
                 raise ValueError(f"severity.scope: unknown category {name!r}")
+        for name in self.judgement.floor_categories:
+            if name not in categories:
+                raise ValueError(f"judgement.floor_categories: unknown category {name!r}")
         return self
 
     @property

@@ -408,6 +408,17 @@ impl Tables {
                 get!(spec, "reporting"),
                 lists,
                 (get!(spec, "background_cap"), get!(spec, "restraint_factor")),
+                {
+                    let names: Vec<String> = get!(spec, "floor_categories");
+                    let mut indexes = Vec::new();
+                    for name in names {
+                        let index = categories.iter().position(|c| c.id == name).ok_or_else(
+                            || invalid(format!("judgement.floor_categories: unknown {name}")),
+                        )?;
+                        indexes.push(index);
+                    }
+                    indexes
+                },
             )
             .map_err(invalid)?
         };

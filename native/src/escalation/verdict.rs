@@ -117,6 +117,8 @@ pub struct JudgementTables {
     pub cue_kinds: Vec<usize>,
     pub background_cap: f64,
     pub restraint_factor: f64,
+    /// Category indexes whose headline event between two named states is at least `high`.
+    pub floor_categories: Vec<usize>,
 }
 
 impl JudgementTables {
@@ -129,6 +131,7 @@ impl JudgementTables {
         reporting: Vec<String>,
         lists: [Vec<String>; 5],
         caps: (f64, f64),
+        floor_categories: Vec<usize>,
     ) -> Result<Self, String> {
         let mut keys: Vec<String> = Vec::new();
         let mut cue_kinds = Vec::new();
@@ -161,6 +164,7 @@ impl JudgementTables {
             cue_kinds,
             background_cap: caps.0,
             restraint_factor: caps.1,
+            floor_categories,
         })
     }
 
@@ -222,6 +226,8 @@ pub struct MainEvent {
     /// Character span of its clause in its field.
     pub clause: (usize, usize),
     pub dyad: Option<(String, Option<String>)>,
+    /// Its clause names one state before the trigger and another after it (agent, patient).
+    pub two_sided: bool,
 }
 
 pub struct Verdict {
@@ -306,7 +312,7 @@ fn clause_dyad(
     mentions: &Mentions,
     hit: &Hit,
     clause: (usize, usize),
-) -> (Option<String>, Option<String>) {
+) -> (Option<String>, Option<String>, bool) {
     let codes = |from: usize, to: usize| -> Vec<String> {
         mentions.between(hit.title, from, to).map(|(_, c)| c.to_owned()).collect()
     };
@@ -315,12 +321,11 @@ fn clause_dyad(
         codes(hit.sentence_start, hit.trigger_start).last().cloned() // nearest before
     });
     let after = codes(hit.trigger_end, clause.1);
-    let target = after
-        .iter()
-        .find(|c| Some(*c) != source.as_ref())
-        .cloned()
-        .or_else(|| before.iter().find(|c| Some(*c) != source.as_ref()).cloned());
-    (source, target)
+    let patient = after.iter().find(|c| Some(*c) != source.as_ref()).cloned();
+    let two_sided = !before.is_empty() && patient.is_some();
+    let target =
+        patient.or_else(|| before.iter().find(|c| Some(*c) != source.as_ref()).cloned());
+    (source, target, two_sided)
 }
 
 /// The main event with its clause and dyad; `fallback` is the co-occurrence dyad of
@@ -334,7 +339,7 @@ pub fn main_event(
     let index = main_hit(tables, hits);
     let hit = &hits[index];
     let clause = clause_of(tables, field_of(ctx.fields, hit.title), hit);
-    let (source, target) = clause_dyad(ctx.facts.mentions, hit, clause);
+    let (source, target, two_sided) = clause_dyad(ctx.facts.mentions, hit, clause);
     let dyad = match (source, fallback) {
         (Some(source), _) => {
             let target = target.or_else(|| {
@@ -351,7 +356,7 @@ pub fn main_event(
         }
         (None, None) => None,
     };
-    MainEvent { hit: index, clause, dyad }
+    MainEvent { hit: index, clause, dyad, two_sided }
 }
 
 fn ln1p(n: usize) -> f64 {
@@ -561,6 +566,21 @@ pub fn decide(
             ));
             p_high = Some(ph);
             p_alert = Some(pa);
+            // What the labelling guide always pages on (ties cut, force threatened or shown,
+            // fighting) stated in the headline between two named states: at least high.
+            if severity < spec.high
+                && hit.title
+                && !hit.hedged
+                && main.two_sided
+                && rule.interstate
+                && tables.judgement.floor_categories.contains(&hit.category)
+            {
+                severity = spec.high;
+                reasons.push(format!(
+                    "at least high: the headline's {} is between two named states",
+                    tables.categories[hit.category].id
+                ));
+            }
         }
         _ => {
             let j = &tables.judgement;
