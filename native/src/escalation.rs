@@ -115,11 +115,16 @@ pub struct EscalationEngine {
 fn read_model(tables: &Tables, model: &Bound<'_, PyAny>) -> PyResult<Model> {
     let py = model.py();
     let field = |key: &str| -> PyResult<Bound<'_, PyAny>> {
-        model.get_item(key).map_err(|e| PyValueError::new_err(format!("judgement model: {key}: {e}")))
+        model
+            .get_item(key)
+            .map_err(|e| PyValueError::new_err(format!("judgement model: {key}: {e}")))
     };
     let head = |key: &str| -> PyResult<(f64, Vec<f64>)> {
         let part = field(key)?;
-        Ok((part.get_item(intern!(py, "bias"))?.extract()?, part.get_item(intern!(py, "weights"))?.extract()?))
+        Ok((
+            part.get_item(intern!(py, "bias"))?.extract()?,
+            part.get_item(intern!(py, "weights"))?.extract()?,
+        ))
     };
     let features: Vec<String> = field("features")?.extract()?;
     let expected = verdict::feature_names(tables);
@@ -199,7 +204,9 @@ impl EscalationEngine {
     ) -> PyResult<Self> {
         let tables = Tables::new(rules)?;
         let mode = Mode::parse(judgement).ok_or_else(|| {
-            PyValueError::new_err(format!("judgement must be off, rules or learned, not {judgement:?}"))
+            PyValueError::new_err(format!(
+                "judgement must be off, rules or learned, not {judgement:?}"
+            ))
         })?;
         let model = match (mode, model) {
             (Mode::Learned, Some(model)) => Some(read_model(&tables, model)?),
@@ -241,6 +248,7 @@ impl EscalationEngine {
                 cancelled,
                 cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
                 severity: detection.severity,
+                body_bytes: parts.body.len(),
             };
             let main = verdict::main_event(&self.tables, &detection.hits, &ctx, &detection.dyad);
             Some(verdict::features(&self.tables, &detection.hits, &main, &ctx))
@@ -288,6 +296,7 @@ impl EscalationEngine {
                     cancelled,
                     cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
                     severity: detection.severity,
+                    body_bytes: parts.body.len(),
                 };
                 let found = verdict::decide(
                     &self.tables,

@@ -404,17 +404,17 @@ impl Tables {
                 get!(spec, "lead_chars"),
                 [get!(places, "title"), get!(places, "lead"), get!(places, "body")],
                 get!(spec, "armed_factor"),
-                get!(spec, "clause_breaks"),
-                get!(spec, "reporting"),
+                (get!(spec, "clause_breaks"), get!(spec, "reporting")),
                 lists,
                 (get!(spec, "background_cap"), get!(spec, "restraint_factor")),
                 {
                     let names: Vec<String> = get!(spec, "floor_categories");
                     let mut indexes = Vec::new();
                     for name in names {
-                        let index = categories.iter().position(|c| c.id == name).ok_or_else(
-                            || invalid(format!("judgement.floor_categories: unknown {name}")),
-                        )?;
+                        let index =
+                            categories.iter().position(|c| c.id == name).ok_or_else(|| {
+                                invalid(format!("judgement.floor_categories: unknown {name}"))
+                            })?;
                         indexes.push(index);
                     }
                     indexes

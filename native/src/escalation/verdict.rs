@@ -26,7 +26,7 @@ use crate::text::fold;
 pub const CUE_KINDS: [&str; 5] = ["restraint", "cooperation", "background", "domestic", "leisure"];
 
 /// The fixed features, in model order; one `cat:<id>` per category follows them.
-pub const FEATURES: [&str; 49] = [
+pub const FEATURES: [&str; 50] = [
     "rules_severity",
     "rules_high",
     "rules_critical",
@@ -76,6 +76,7 @@ pub const FEATURES: [&str; 49] = [
     "main_material",
     "lead_states",
     "main_title_or_lead_violent",
+    "length",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,13 +123,13 @@ pub struct JudgementTables {
 }
 
 impl JudgementTables {
-    /// `lists`: the expanded forms of each cue kind, in `CUE_KINDS` order.
+    /// `lists`: the expanded forms of each cue kind, in `CUE_KINDS` order; the clause breaks
+    /// and reporting words come as a pair.
     pub fn new(
         lead_chars: usize,
         place: [f64; 3],
         armed_factor: f64,
-        clause_breaks: Vec<String>,
-        reporting: Vec<String>,
+        (clause_breaks, reporting): (Vec<String>, Vec<String>),
         lists: [Vec<String>; 5],
         caps: (f64, f64),
         floor_categories: Vec<usize>,
@@ -219,6 +220,7 @@ pub struct Context<'a> {
     pub cues: ([u32; 5], [u32; 5]),
     /// The rules' severity and band (judgement.rs).
     pub severity: f64,
+    pub body_bytes: usize,
 }
 
 pub struct MainEvent {
@@ -323,8 +325,7 @@ fn clause_dyad(
     let after = codes(hit.trigger_end, clause.1);
     let patient = after.iter().find(|c| Some(*c) != source.as_ref()).cloned();
     let two_sided = !before.is_empty() && patient.is_some();
-    let target =
-        patient.or_else(|| before.iter().find(|c| Some(*c) != source.as_ref()).cloned());
+    let target = patient.or_else(|| before.iter().find(|c| Some(*c) != source.as_ref()).cloned());
     (source, target, two_sided)
 }
 
@@ -372,7 +373,8 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         hits.iter().filter(|h| !h.hedged && keep(h)).map(|h| h.weight).fold(0.0, f64::max) / 10.0
     };
     let states = |from: usize, to: usize| {
-        let mut codes: Vec<&str> = facts.mentions.between(hit.title, from, to).map(|m| m.1).collect();
+        let mut codes: Vec<&str> =
+            facts.mentions.between(hit.title, from, to).map(|m| m.1).collect();
         codes.sort_unstable();
         codes.dedup();
         codes.len().min(2) as f64
@@ -388,7 +390,8 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
     let rank = |code: &str| facts.topics.iter().position(|t| t == code);
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     let n = hits.len() as f64;
-    let mut categories: Vec<usize> = hits.iter().filter(|h| !h.hedged).map(|h| h.category).collect();
+    let mut categories: Vec<usize> =
+        hits.iter().filter(|h| !h.hedged).map(|h| h.category).collect();
     categories.sort_unstable();
     categories.dedup();
     let (lead, rest) = ctx.cues;
@@ -462,6 +465,8 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         flag(material(hit)),
         ln1p(lead_states),
         flag(hits.iter().any(|h| h.lead && !h.hedged && violent(h))),
+        // Counts grow with length: a two-sentence wire item is not a quieter story.
+        (ctx.body_bytes as f64 / 500.0).ln_1p(),
     ];
     debug_assert_eq!(x.len(), FEATURES.len());
     // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
@@ -469,7 +474,15 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         let prominence = hits
             .iter()
             .filter(|h| h.category == category && !h.hedged)
-            .map(|h| if h.title { 1.0 } else if h.lead { 0.7 } else { 0.3 })
+            .map(|h| {
+                if h.title {
+                    1.0
+                } else if h.lead {
+                    0.7
+                } else {
+                    0.3
+                }
+            })
             .fold(0.0, f64::max);
         x.push(prominence);
     }
@@ -491,10 +504,17 @@ pub fn feature_names(tables: &Tables) -> Vec<String> {
 
 /// Where P lands in the bands: high from `threshold_high`, medium from `threshold_alert`,
 /// ordered by P(high) inside each band so that severity ranks.
-fn learned_severity(tables: &Tables, model: &Model, p_high: f64, p_alert: f64, critical: bool) -> f64 {
+fn learned_severity(
+    tables: &Tables,
+    model: &Model,
+    p_high: f64,
+    p_alert: f64,
+    critical: bool,
+) -> f64 {
     let spec = &tables.severity;
     let t = model.threshold_high;
-    let within = |low: f64, high: f64, share: f64| low + (high - low - 0.01) * share.clamp(0.0, 1.0);
+    let within =
+        |low: f64, high: f64, share: f64| low + (high - low - 0.01) * share.clamp(0.0, 1.0);
     let severity = if p_high >= t {
         let share = (p_high - t) / (1.0 - t).max(1e-9);
         if critical {
@@ -522,11 +542,18 @@ pub fn decide(
     let hit = &hits[main.hit];
     let spec = &tables.severity;
     let rule = &tables.rules[hit.rule];
-    let placed = if hit.title { "title" } else if hit.lead { "lead" } else { "body" };
+    let placed = if hit.title {
+        "title"
+    } else if hit.lead {
+        "lead"
+    } else {
+        "body"
+    };
     let mut reasons = vec![format!("main event: {} in the {placed}", rule.id)];
     let background = hits.iter().filter(|h| !h.lead).count();
     if background > 0 {
-        reasons.push(format!("{background} hit(s) outside the title and lead weighed as background"));
+        reasons
+            .push(format!("{background} hit(s) outside the title and lead weighed as background"));
     }
     if ctx.cancelled.0 > 0 {
         reasons.push(format!("{} hit(s) discounted as history", ctx.cancelled.0));
@@ -587,11 +614,17 @@ pub fn decide(
             let stateless = main.dyad.is_none()
                 || !(hit.armed
                     || casualties(&(ctx.facts.snippet)(hit)) >= spec.mass_casualties
-                    || ctx.facts.mentions.between(hit.title, hit.sentence_start, hit.sentence_end).next().is_some());
+                    || ctx
+                        .facts
+                        .mentions
+                        .between(hit.title, hit.sentence_start, hit.sentence_end)
+                        .next()
+                        .is_some());
             if !hit.lead || stateless {
                 severity = severity.min(j.background_cap);
                 reasons.push(if hit.lead {
-                    "capped at medium: no state, armed force or mass casualties in the main event".to_owned()
+                    "capped at medium: no state, armed force or mass casualties in the main event"
+                        .to_owned()
                 } else {
                     "capped at medium: the main event is not in the title or lead".to_owned()
                 });
