@@ -14,7 +14,7 @@
 //!
 //! Every verdict carries its reasons: the main event and its clause, what was discounted.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::field::Field;
 use super::judgement::{casualties, level_of, ArticleFacts, Mentions};
@@ -151,6 +151,8 @@ impl JudgementTables {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keys)
                     .map_err(|e| format!("judgement cues: {e}"))?,
             )
@@ -170,23 +172,23 @@ impl JudgementTables {
     }
 
     /// Whole-word cue counts per kind: in the title and first `lead_chars` of the body, and
-    /// in the rest of the body.
+    /// in the rest of the body. Matched on the text as published (ASCII case-insensitive DFA,
+    /// no folded copy: this runs on every detection).
     pub fn count_cues(&self, title: &str, body: &str) -> ([u32; 5], [u32; 5]) {
         let mut lead = [0u32; 5];
         let mut rest = [0u32; 5];
         let Some(cues) = &self.cues else { return (lead, rest) };
         let split = body.char_indices().nth(self.lead_chars).map_or(body.len(), |(i, _)| i);
-        for (text, in_lead) in [(title, true), (&body[..split], true), (&body[split..], false)] {
-            let counts = if in_lead { &mut lead } else { &mut rest };
-            let folded: String = text.chars().map(fold).collect();
-            for m in cues.find_iter(&folded) {
-                let before = folded[..m.start()].chars().next_back();
-                let after = folded[m.end()..].chars().next();
-                if before.is_some_and(char::is_alphanumeric)
-                    || after.is_some_and(char::is_alphanumeric)
+        let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+        for (text, in_lead) in [(title, true), (body, false)] {
+            let bytes = text.as_bytes();
+            for m in cues.find_iter(text) {
+                if word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
+                    || word(bytes.get(m.end()))
                 {
                     continue;
                 }
+                let counts = if in_lead || m.start() < split { &mut lead } else { &mut rest };
                 counts[self.cue_kinds[m.pattern().as_usize()]] += 1;
             }
         }
