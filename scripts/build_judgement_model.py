@@ -5,7 +5,8 @@ The model: two L2-regularised logistic regressions over the engine's article fea
 (``EscalationDetector.features``, native/src/escalation/verdict.rs): P(high) and P(medium or
 high). Features are standardised for training and the scaling is folded into the weights, so
 the engine takes a plain dot product. Chosen on the training articles only: the L2 strength
-(inner 4-fold log-loss) and the high threshold (best F1 of inner out-of-fold predictions). The
+(inner 4-fold log-loss) and the high threshold (as many inner out-of-fold predictions high as
+articles labelled high). The
 alert threshold is set on the unlabelled stream so that the share of stream articles that alert
 matches the labelled medium+ share of the uniform sample (tests/data/article_sample.jsonl).
 
@@ -167,7 +168,7 @@ class Trainer:
             raw = weights / scale
             heads[name] = {"bias": bias - float(raw @ mean), "weights": raw}
         oof_high = self._oof(x, high, lambdas["high"])
-        threshold_high = _best_f1_threshold(oof_high, high, positives_missing)
+        threshold_high = _count_threshold(oof_high, high, positives_missing)
         p_high_stream = predict((heads["high"]["bias"], heads["high"]["weights"]), self.stream)
         p_alert_stream = predict((heads["alert"]["bias"], heads["alert"]["weights"]), self.stream)
         threshold_alert = _rate_threshold(
@@ -198,20 +199,14 @@ def _scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _best_f1_threshold(p: np.ndarray, y: np.ndarray, missing_positives: int) -> float:
-    """The probability cut with the best F1 (positives without features count as misses)."""
-    best, best_f1 = 0.5, -1.0
-    total_pos = float((y == 1).sum()) + missing_positives
-    for t in np.arange(0.10, 0.91, 0.01):
-        predicted = p >= t
-        tp = float((predicted & (y == 1)).sum())
-        if not predicted.any() or not total_pos:
-            continue
-        precision, recall = tp / predicted.sum(), tp / total_pos
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        if f1 > best_f1 + 1e-12:
-            best, best_f1 = float(t), f1
-    return best
+def _count_threshold(p: np.ndarray, y: np.ndarray, missing_positives: int) -> float:
+    """The probability cut at which as many articles are predicted high as are labelled high
+    (out-of-fold predictions): steadier across folds than the F1 optimum."""
+    wanted = int((y == 1).sum()) + missing_positives
+    ranked = np.sort(p)[::-1]
+    if wanted >= len(ranked):
+        return float(ranked[-1])
+    return float((ranked[wanted - 1] + ranked[wanted]) / 2)
 
 
 def _rate_threshold(p_alert: np.ndarray, high: np.ndarray, share: float, total: int) -> float:
