@@ -4,6 +4,7 @@
 //! `Detection`'s fields. `evidence` returns the hits themselves (`Hit`), for tests and for
 //! anyone who wants to see what the judgement saw.
 
+mod features;
 mod field;
 mod judgement;
 mod rules;
@@ -15,10 +16,11 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
+use features::Model;
 use field::Field;
 use judgement::{ArticleFacts, Mentions};
 use rules::Tables;
-use verdict::{Mode, Model};
+use verdict::Mode;
 
 /// An actor mention in a hit's sentence.
 #[pyclass(frozen, get_all)]
@@ -127,7 +129,7 @@ fn read_model(tables: &Tables, model: &Bound<'_, PyAny>) -> PyResult<Model> {
         ))
     };
     let features: Vec<String> = field("features")?.extract()?;
-    let expected = verdict::feature_names(tables);
+    let expected = features::feature_names(tables);
     if features != expected {
         return Err(PyValueError::new_err(
             "judgement model: its features are not the engine's (rules categories or engine \
@@ -226,7 +228,7 @@ impl EscalationEngine {
 
     /// The learned layer's feature names, in model order.
     fn feature_names(&self) -> Vec<String> {
-        verdict::feature_names(&self.tables)
+        features::feature_names(&self.tables)
     }
 
     /// The learned layer's features of a `TaggedArticle` (in `feature_names` order), or None
@@ -251,7 +253,7 @@ impl EscalationEngine {
                 body_bytes: parts.body.len(),
             };
             let main = verdict::main_event(&self.tables, &detection.hits, &ctx, &detection.dyad);
-            Some(verdict::features(&self.tables, &detection.hits, &main, &ctx))
+            Some(features::features(&self.tables, &detection.hits, &main, &ctx))
         }))
     }
 
