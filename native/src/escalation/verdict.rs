@@ -400,3 +400,30 @@ pub fn decide(
     }
     Verdict { severity, level: level_of(tables, severity), main, p_high, p_alert, reasons }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::JudgementTables;
+
+    fn tables() -> JudgementTables {
+        let lists = [
+            vec!["exercise restraint".to_owned()],
+            vec!["trade deal".to_owned()],
+            vec!["anniversary".to_owned()],
+            vec!["court".to_owned()],
+            vec!["match".to_owned()],
+        ];
+        JudgementTables::new(20, [2.5, 1.3, 0.6], 1.2, (vec![], vec![]), lists, (5.4, 0.7), vec![])
+            .expect("valid cue lists")
+    }
+
+    #[test]
+    fn counts_whole_words_in_the_lead_and_the_rest() {
+        let (lead, rest) = tables().count_cues(
+            "Leaders Exercise Restraint",
+            "A trade deal was signed. Later the court met; matches and courtship do not count.",
+        );
+        assert_eq!(lead, [1, 1, 0, 0, 0]); // title and the first 20 characters
+        assert_eq!(rest, [0, 0, 0, 1, 0]);
+    }
+}
