@@ -124,6 +124,17 @@ class Settings(BaseSettings):
         default=None,
         description="Operator's own rules YAML; unset uses the rules shipped in the package.",
     )
+    judgement: Literal["learned", "rules", "off"] = Field(
+        default="learned",
+        description="Article-level judgement (docs/escalation.md): `learned` scores the main "
+        "event and the article's cues with the judgement model, `rules` caps background and "
+        "stateless main events at medium, `off` keeps the hits' own severity and dyad.",
+    )
+    judgement_model_path: Path | None = Field(
+        default=None,
+        description="Judgement model JSON for `learned` (scripts/build_judgement_model.py); "
+        "unset uses the model shipped in the package.",
+    )
 
     # --- Worker and web -----------------------------------------------------------------------
     web_host: str = Field(

@@ -4,7 +4,14 @@ This package never imports ``app``: downstream services may depend on it alone, 
 Schema files generated from it (``schemas/json/``) serve consumers in any language.
 """
 
-from schemas.alert import AlertCategory, Dyad, EscalationAlert, Evidence, SeverityLevel
+from schemas.alert import (
+    AlertCategory,
+    Dyad,
+    EscalationAlert,
+    Evidence,
+    Judgement,
+    SeverityLevel,
+)
 from schemas.article import (
     ActorMention,
     ActorTag,
@@ -28,6 +35,7 @@ __all__ = [
     "Dyad",
     "EscalationAlert",
     "Evidence",
+    "Judgement",
     "RawArticle",
     "SeverityLevel",
     "Stage",

@@ -53,6 +53,33 @@ class Dyad(BaseModel):
     target: str | None = Field(default=None, description="ISO alpha-3 code of the target side.")
 
 
+class Judgement(BaseModel):
+    """Why the article came out at its severity: its main event, the clause that gave the
+    dyad, and what was discounted (background, history, restraint, no state named)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Literal["off", "rules", "learned"] = Field(
+        description="How the severity was judged: the hits alone, the article rules, or the "
+        "learned layer on top of them."
+    )
+    rule_id: str | None = Field(default=None, description="Rule of the main event's hit.")
+    field: TextField | None = Field(default=None, description="Where the main event stands.")
+    phrase: str | None = Field(default=None, description="The main event's matched text.")
+    clause: str | None = Field(
+        default=None, description="The main event's clause, which gives the dyad."
+    )
+    p_high: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Learned layer: P(the article is high+)."
+    )
+    p_alert: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Learned layer: P(medium or high)."
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="What raised or discounted the severity, in words."
+    )
+
+
 class EscalationAlert(BaseModel):
     """An explained escalation alert for one article."""
 
@@ -79,3 +106,6 @@ class EscalationAlert(BaseModel):
     dyad: Dyad | None = Field(default=None, description="Source -> target, when the text allows.")
     topics: list[TopicTag] = Field(default_factory=list, description="The article's top topics.")
     rules_version: str = Field(description="Name and version of the rule set that matched.")
+    judgement: Judgement | None = Field(
+        default=None, description="The article-level judgement behind the severity and dyad."
+    )

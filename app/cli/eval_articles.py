@@ -68,6 +68,7 @@ def _error_dict(outcome: ArticleOutcome) -> dict[str, object]:
             for c in outcome.categories
             for e in c.evidence
         ],
+        "judgement": outcome.judgement.model_dump() if outcome.judgement else None,
     }
 
 
@@ -95,7 +96,7 @@ def _print_report(report: ArticleReport, elapsed: float, level: str, errors: int
         if not errors or not shown:
             continue
         table = Table(title=title, show_lines=True)
-        for column in ("ref", "severity", "dyad (gold)", "evidence", "title"):
+        for column in ("ref", "severity", "dyad (gold)", "evidence", "judgement", "title"):
             table.add_column(column, overflow="fold")
         for outcome in shown:
             evidence = "; ".join(
@@ -113,6 +114,7 @@ def _print_report(report: ArticleReport, elapsed: float, level: str, errors: int
                 f"{outcome.severity} {outcome.level or 'none'}",
                 dyads,
                 evidence or "-",
+                "; ".join(outcome.judgement.reasons) if outcome.judgement else "-",
                 outcome.item.title[:200],
             )
         console.print(table)

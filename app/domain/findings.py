@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas import AlertCategory, Dyad, SeverityLevel
+from schemas import AlertCategory, Dyad, Judgement, SeverityLevel
 
 SEVERITY_LEVELS: tuple[SeverityLevel, ...] = ("low", "medium", "high", "critical")
 
@@ -18,6 +18,7 @@ class Detection:
     severity_level: SeverityLevel
     dyad: Dyad | None
     rules_version: str
+    judgement: Judgement | None = None
 
     def reaches(self, level: SeverityLevel) -> bool:
         """True when this detection's level is at or above ``level``."""

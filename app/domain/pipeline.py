@@ -63,7 +63,9 @@ class Pipeline:
             ),
             topic_tagger=TopicTagger.load(),
             actor_recognizer=ActorRecognizer.load(),
-            detector=EscalationDetector.load(settings.rules_path),
+            detector=EscalationDetector.load(
+                settings.rules_path, settings.judgement, settings.judgement_model_path
+            ),
             alert_min_level=settings.alert_min_level,
         )
 
@@ -142,4 +144,5 @@ def build_alert(tagged: TaggedArticle, detection: Detection, now: datetime) -> E
         dyad=detection.dyad,
         topics=tagged.topics[:_TOP_TOPICS_IN_ALERT],
         rules_version=detection.rules_version,
+        judgement=detection.judgement,
     )

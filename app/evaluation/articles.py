@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from app.domain.pipeline import Pipeline
 from app.evaluation.jsonl import EvalInputError, read_records
-from schemas import AlertCategory, Dyad
+from schemas import AlertCategory, Dyad, Judgement
 
 Label = Literal["quiet", "medium", "high"]
 _LABELS: tuple[Label, ...] = ("quiet", "medium", "high")
@@ -72,6 +72,7 @@ class ArticleOutcome:
     dyad: Dyad | None
     categories: list[AlertCategory] = field(default_factory=list)
     rejection: str | None = None
+    judgement: Judgement | None = None
 
     @property
     def predicted_high(self) -> bool:
@@ -241,6 +242,7 @@ def evaluate_articles(
                 dyad=detection.dyad if detection else None,
                 categories=list(detection.categories) if detection else [],
                 rejection=analysis.rejection.error_type if analysis.rejection else None,
+                judgement=detection.judgement if detection else None,
             )
         )
     return ArticleReport(outcomes)

@@ -135,8 +135,18 @@ def short_hash(text: str) -> str:
 
 def golden_pipeline() -> Pipeline:
     """The pipeline with the packaged rules and default thresholds, whatever the environment."""
-    settings = Settings(alert_min_level="medium", default_language="en", rules_path=None)
+    settings = Settings(
+        alert_min_level="medium",
+        default_language="en",
+        rules_path=None,
+        judgement="learned",
+        judgement_model_path=None,
+    )
     return Pipeline.from_settings(settings)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, _SCORE_DECIMALS)
 
 
 def record_of(item_id: str, analysis: Analysis, keeps_text: bool) -> dict[str, Any]:
@@ -190,6 +200,16 @@ def record_of(item_id: str, analysis: Analysis, keeps_text: bool) -> dict[str, A
                     ],
                 }
                 for c in detection.categories
+            ],
+            # The main event and the learned layer's probabilities (reasons are derived).
+            "judgement": None
+            if detection.judgement is None
+            else [
+                detection.judgement.mode,
+                detection.judgement.rule_id,
+                detection.judgement.field,
+                _rounded(detection.judgement.p_high),
+                _rounded(detection.judgement.p_alert),
             ],
         }
     alert = analysis.alert

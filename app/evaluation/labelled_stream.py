@@ -53,3 +53,32 @@ def labelled_articles(labels: Path, stream: Path) -> Iterator[dict[str, Any]]:
             "source_alt": record.get("source_alt") or [],
             "target_alt": record.get("target_alt") or [],
         }
+
+
+def uniform_labelled_share(sample: Path, labels: Path) -> tuple[float, int, int]:
+    """The medium+ share among the labelled articles drawn uniformly from the stream (stratum
+    ``uniform`` of the sample file): the stream-wide share of articles that deserve an alert.
+    Returns (share, medium+ count, uniform count)."""
+    uniform = {
+        record["id"] for _, record in read_records(sample) if record.get("stratum") == "uniform"
+    }
+    levels = [record["level"] for _, record in read_records(labels) if record["id"] in uniform]
+    alerting = sum(1 for level in levels if level != "quiet")
+    return (alerting / len(levels) if levels else 0.0), alerting, len(levels)
+
+
+def stream_payloads(stream: Path) -> list[bytes]:
+    """Every article of the stream as the raw payload a producer would send."""
+    payloads = []
+    with stream.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            raw = {
+                "url": row["url"],
+                "title": row["title"],
+                "body": row["text"] or "",
+                "published_at": row["date"],
+                "source": row["feed"],
+            }
+            payloads.append(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    return payloads

@@ -4,18 +4,23 @@
 //! `Detection`'s fields. `evidence` returns the hits themselves (`Hit`), for tests and for
 //! anyone who wants to see what the judgement saw.
 
+mod features;
 mod field;
 mod judgement;
 mod rules;
 mod scan;
+mod verdict;
 
+use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
+use features::Model;
 use field::Field;
 use judgement::{ArticleFacts, Mentions};
 use rules::Tables;
+use verdict::Mode;
 
 /// An actor mention in a hit's sentence.
 #[pyclass(frozen, get_all)]
@@ -103,6 +108,47 @@ fn read_article(article: &Bound<'_, PyAny>) -> PyResult<ArticleParts> {
 #[pyclass(frozen)]
 pub struct EscalationEngine {
     tables: Tables,
+    mode: Mode,
+    model: Option<Model>,
+}
+
+/// The learned layer's file (judgement_model.json, written by
+/// scripts/build_judgement_model.py), read by name; its features must be the engine's.
+fn read_model(tables: &Tables, model: &Bound<'_, PyAny>) -> PyResult<Model> {
+    let py = model.py();
+    let field = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        model
+            .get_item(key)
+            .map_err(|e| PyValueError::new_err(format!("judgement model: {key}: {e}")))
+    };
+    let head = |key: &str| -> PyResult<(f64, Vec<f64>)> {
+        let part = field(key)?;
+        Ok((
+            part.get_item(intern!(py, "bias"))?.extract()?,
+            part.get_item(intern!(py, "weights"))?.extract()?,
+        ))
+    };
+    let features: Vec<String> = field("features")?.extract()?;
+    let expected = features::feature_names(tables);
+    if features != expected {
+        return Err(PyValueError::new_err(
+            "judgement model: its features are not the engine's (rules categories or engine \
+             changed): rebuild it with scripts/build_judgement_model.py",
+        ));
+    }
+    let (high, alert) = (head("high")?, head("alert")?);
+    if high.1.len() != features.len() || alert.1.len() != features.len() {
+        return Err(PyValueError::new_err("judgement model: one weight per feature"));
+    }
+    let thresholds = field("thresholds")?;
+    Ok(Model {
+        features,
+        high,
+        alert,
+        threshold_high: thresholds.get_item(intern!(py, "high"))?.extract()?,
+        threshold_alert: thresholds.get_item(intern!(py, "alert"))?.extract()?,
+        version: field("version")?.extract()?,
+    })
 }
 
 impl EscalationEngine {
@@ -128,6 +174,13 @@ impl EscalationEngine {
     }
 }
 
+/// Hits cancelled as history, and for any other reason.
+fn cancelled_counts(hits: &[scan::Hit]) -> (usize, usize) {
+    let history = hits.iter().filter(|h| h.cancelled == Some(scan::Reason::History)).count();
+    let all = hits.iter().filter(|h| h.cancelled.is_some()).count();
+    (history, all - history)
+}
+
 /// The field a hit points into (only fields with hits are kept).
 fn field_of<'f, 'a>(fields: &'f [Field<'a>], title: bool) -> &'f Field<'a> {
     fields.iter().find(|f| f.title == title).unwrap_or(&fields[0])
@@ -141,9 +194,67 @@ fn snippet(fields: &[Field<'_>], hit: &scan::Hit) -> String {
 #[pymethods]
 impl EscalationEngine {
     /// `rules`: the validated rules file as a dict (`RuleSet.model_dump()`), read by name.
+    /// `judgement`: `off` (the hits' severity and co-occurrence dyad), `rules` (main event,
+    /// its clause's dyad, background and restraint caps) or `learned` (also `model`, the
+    /// judgement model file as a dict).
     #[new]
-    fn new(rules: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(EscalationEngine { tables: Tables::new(rules)? })
+    #[pyo3(signature = (rules, judgement = "off", model = None))]
+    fn new(
+        rules: &Bound<'_, PyAny>,
+        judgement: &str,
+        model: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let tables = Tables::new(rules)?;
+        let mode = Mode::parse(judgement).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "judgement must be off, rules or learned, not {judgement:?}"
+            ))
+        })?;
+        let model = match (mode, model) {
+            (Mode::Learned, Some(model)) => Some(read_model(&tables, model)?),
+            (Mode::Learned, None) => {
+                return Err(PyValueError::new_err("judgement `learned` needs a model"));
+            }
+            _ => None,
+        };
+        Ok(EscalationEngine { tables, mode, model })
+    }
+
+    /// The judgement mode (`off`, `rules`, `learned`).
+    #[getter]
+    fn judgement(&self) -> &'static str {
+        self.mode.name()
+    }
+
+    /// The learned layer's feature names, in model order.
+    fn feature_names(&self) -> Vec<String> {
+        features::feature_names(&self.tables)
+    }
+
+    /// The learned layer's features of a `TaggedArticle` (in `feature_names` order), or None
+    /// when no hit stands (such an article never alerts).
+    fn features(&self, article: &Bound<'_, PyAny>) -> PyResult<Option<Vec<f64>>> {
+        let parts = read_article(article)?;
+        Ok(self.scan(&parts, |fields, hits| {
+            let facts = ArticleFacts {
+                mentions: &parts.mentions,
+                topics: &parts.topics,
+                actors: &parts.actors,
+                snippet: &|hit| snippet(fields, hit),
+            };
+            let cancelled = cancelled_counts(&hits);
+            let detection = judgement::judge(&self.tables, hits, &facts)?;
+            let ctx = verdict::Context {
+                facts: &facts,
+                fields,
+                cancelled,
+                cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
+                severity: detection.severity,
+                body_bytes: parts.body.len(),
+            };
+            let main = verdict::main_event(&self.tables, &detection.hits, &ctx, &detection.dyad);
+            Some(features::features(&self.tables, &detection.hits, &main, &ctx))
+        }))
     }
 
     /// `<name>@<version>` of the rules.
@@ -164,9 +275,55 @@ impl EscalationEngine {
                 actors: &parts.actors,
                 snippet: &|hit| snippet(fields, hit),
             };
-            let Some(detection) = judgement::judge(&self.tables, hits, &facts) else {
+            let cancelled = cancelled_counts(&hits);
+            let Some(mut detection) = judgement::judge(&self.tables, hits, &facts) else {
                 return Ok(None);
             };
+            let explained = PyDict::new(py);
+            // A text without a headline is a passage, not an article: it has no title or lead
+            // to weigh, and the model never saw one, so its hits alone judge it.
+            let headless = parts.title.trim().is_empty();
+            let mode = if headless { Mode::Off } else { self.mode };
+            explained.set_item(intern!(py, "mode"), mode.name())?;
+            if headless && self.mode != Mode::Off {
+                explained.set_item(
+                    intern!(py, "reasons"),
+                    vec!["no headline: a passage, judged by its hits alone"],
+                )?;
+            }
+            if mode != Mode::Off {
+                let ctx = verdict::Context {
+                    facts: &facts,
+                    fields,
+                    cancelled,
+                    cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
+                    severity: detection.severity,
+                    body_bytes: parts.body.len(),
+                };
+                let found = verdict::decide(
+                    &self.tables,
+                    self.mode,
+                    self.model.as_ref(),
+                    &detection.hits,
+                    &ctx,
+                    &detection.dyad,
+                );
+                detection.severity = found.severity;
+                detection.level = found.level;
+                detection.dyad = found.main.dyad.clone();
+                let hit = &detection.hits[found.main.hit];
+                let field = field_of(fields, hit.title);
+                explained.set_item(intern!(py, "rule_id"), &self.tables.rules[hit.rule].id)?;
+                explained.set_item(intern!(py, "field"), field.name())?;
+                explained.set_item(intern!(py, "phrase"), field.text.slice(hit.start, hit.end))?;
+                explained.set_item(
+                    intern!(py, "clause"),
+                    field.snippet(found.main.clause, (hit.start, hit.end)),
+                )?;
+                explained.set_item(intern!(py, "p_high"), found.p_high)?;
+                explained.set_item(intern!(py, "p_alert"), found.p_alert)?;
+                explained.set_item(intern!(py, "reasons"), found.reasons)?;
+            }
             let categories = PyList::empty(py);
             for group in &detection.categories {
                 let category = &self.tables.categories[group.category];
@@ -208,6 +365,7 @@ impl EscalationEngine {
             };
             result.set_item(intern!(py, "dyad"), dyad)?;
             result.set_item(intern!(py, "rules_version"), &self.tables.label)?;
+            result.set_item(intern!(py, "judgement"), explained)?;
             Ok(Some(result))
         })
     }

@@ -86,6 +86,34 @@ class SeveritySpec(_Strict):
         return self
 
 
+class PlaceFactors(_Strict):
+    """How much a hit's place in the article counts when picking the main event."""
+
+    title: float = Field(default=2.5, gt=0.0, le=3.0)
+    lead: float = Field(default=1.3, gt=0.0, le=3.0)
+    body: float = Field(default=0.6, gt=0.0, le=3.0)
+
+
+class JudgementSpec(_Strict):
+    """The article-level judgement: main event, its clause, the cues that pull an article
+    down (docs/escalation.md, "Judgement"). Every list is optional: a rules file without this
+    section judges on the hits alone."""
+
+    lead_chars: int = Field(default=500, ge=50, le=5000)
+    place_factors: PlaceFactors = Field(default_factory=PlaceFactors)
+    armed_factor: float = Field(default=1.2, ge=1.0, le=3.0)
+    clause_breaks: list[str] = Field(default_factory=list)
+    reporting: list[str] = Field(default_factory=list)
+    restraint: list[str] = Field(default_factory=list)
+    cooperation: list[str] = Field(default_factory=list)
+    background: list[str] = Field(default_factory=list)
+    domestic: list[str] = Field(default_factory=list)
+    leisure: list[str] = Field(default_factory=list)
+    background_cap: float = Field(default=5.4, ge=0.0, le=10.0)
+    restraint_factor: float = Field(default=0.7, ge=0.0, le=1.0)
+    floor_categories: list[str] = Field(default_factory=list)
+
+
 class CueSpec(_Strict):
     """Context that cancels or weakens a trigger (windows count words before the trigger)."""
 
@@ -152,6 +180,7 @@ class RuleSet(_Strict):
     languages: list[str] = Field(default=["en"], min_length=1)
     severity: SeveritySpec
     cues: CueSpec
+    judgement: JudgementSpec = Field(default_factory=JudgementSpec)
     categories: list[CategorySpec] = Field(min_length=1)
     rules: list[RuleSpec] = Field(min_length=1)
 
@@ -176,6 +205,9 @@ class RuleSet(_Strict):
         for name in self.severity.scope.violence_categories:
             if name not in categories:
                 raise ValueError(f"severity.scope: unknown category {name!r}")
+        for name in self.judgement.floor_categories:
+            if name not in categories:
+                raise ValueError(f"judgement.floor_categories: unknown category {name!r}")
         return self
 
     @property

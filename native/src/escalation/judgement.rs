@@ -61,7 +61,7 @@ impl Mentions {
         (low..high).map(move |i| (starts[i], codes[i].as_str()))
     }
 
-    fn codes(&self, title: bool, start: usize, end: usize) -> Vec<&str> {
+    pub fn codes(&self, title: bool, start: usize, end: usize) -> Vec<&str> {
         self.between(title, start, end).map(|(_, code)| code).collect()
     }
 }

@@ -14,6 +14,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use regex::Regex;
 
+use super::verdict::{JudgementTables, CUE_KINDS};
 use crate::text::fold;
 
 /// `get!(dict, "key")`: the value under `key`, extracted, or a ValueError naming the key.
@@ -131,6 +132,7 @@ pub struct Tables {
     pub categories: Vec<Category>,
     pub cues: Cues,
     pub severity: Severity,
+    pub judgement: JudgementTables,
 }
 
 fn invalid(message: String) -> PyErr {
@@ -387,7 +389,41 @@ impl Tables {
         if lead_sentences == 0 {
             return Err(invalid("severity.lead_sentences must be at least 1".into()));
         }
+        let judgement = {
+            let spec: Bound<'_, PyAny> = get!(rules, "judgement");
+            let places: Bound<'_, PyAny> = get!(spec, "place_factors");
+            let mut lists: [Vec<String>; 5] = Default::default();
+            for (list, kind) in lists.iter_mut().zip(CUE_KINDS) {
+                let terms: Vec<String> = spec
+                    .get_item(kind)
+                    .and_then(|v| v.extract())
+                    .map_err(|e| invalid(format!("judgement.{kind}: {e}")))?;
+                *list = forms_of(&terms, kind)?;
+            }
+            JudgementTables::new(
+                get!(spec, "lead_chars"),
+                [get!(places, "title"), get!(places, "lead"), get!(places, "body")],
+                get!(spec, "armed_factor"),
+                (get!(spec, "clause_breaks"), get!(spec, "reporting")),
+                lists,
+                (get!(spec, "background_cap"), get!(spec, "restraint_factor")),
+                {
+                    let names: Vec<String> = get!(spec, "floor_categories");
+                    let mut indexes = Vec::new();
+                    for name in names {
+                        let index =
+                            categories.iter().position(|c| c.id == name).ok_or_else(|| {
+                                invalid(format!("judgement.floor_categories: unknown {name}"))
+                            })?;
+                        indexes.push(index);
+                    }
+                    indexes
+                },
+            )
+            .map_err(invalid)?
+        };
         Ok(Tables {
+            judgement,
             label: format!("{name}@{version}"),
             triggers: automaton(&trigger_keys, "trigger keys")?,
             trigger_heads: trigger_keys

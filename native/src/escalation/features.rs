@@ -1,0 +1,250 @@
+//! The learned layer's side of the verdict (verdict.rs): the article's feature vector, the two
+//! logistic models of judgement_model.json that score it, and where their probabilities land
+//! in the severity bands. The feature list is the model file's contract: the engine refuses a
+//! model built for another list (escalation.rs, `read_model`).
+
+use super::judgement::casualties;
+use super::rules::Tables;
+use super::scan::Hit;
+use super::verdict::{Context, MainEvent};
+
+/// The fixed features, in model order; one `cat:<id>` per category follows them.
+pub const FEATURES: [&str; 50] = [
+    "rules_severity",
+    "rules_high",
+    "rules_critical",
+    "max_weight",
+    "main_weight",
+    "main_title",
+    "main_lead",
+    "main_hedged",
+    "main_armed",
+    "main_violent",
+    "main_interstate",
+    "main_mass",
+    "main_clause_states",
+    "main_sentence_states",
+    "title_weight",
+    "lead_weight",
+    "body_weight",
+    "hits",
+    "categories",
+    "lead_share",
+    "hedged_share",
+    "history_cancelled",
+    "other_cancelled",
+    "armed_any",
+    "actors",
+    "actor_in_title",
+    "no_actor",
+    "topic_conflict_first",
+    "topic_conflict",
+    "topic_crime_first",
+    "topic_weak_first",
+    "restraint_lead",
+    "cooperation_lead",
+    "background_lead",
+    "domestic_lead",
+    "leisure_lead",
+    "restraint_rest",
+    "cooperation_rest",
+    "background_rest",
+    "domestic_rest",
+    "leisure_rest",
+    "title_hits",
+    "lead_hits",
+    "violent_hits",
+    "material_hits",
+    "hit_sentences",
+    "main_material",
+    "lead_states",
+    "main_title_or_lead_violent",
+    "length",
+];
+
+/// The two logistic models of `judgement: learned` and their thresholds.
+pub struct Model {
+    pub features: Vec<String>,
+    pub high: (f64, Vec<f64>),
+    pub alert: (f64, Vec<f64>),
+    pub threshold_high: f64,
+    pub threshold_alert: f64,
+    pub version: String,
+}
+
+impl Model {
+    pub fn score(&self, (bias, weights): &(f64, Vec<f64>), x: &[f64]) -> f64 {
+        let z = bias + weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+fn ln1p(n: usize) -> f64 {
+    (n as f64).ln_1p()
+}
+
+/// The feature vector of an article (FEATURES, then one per category).
+pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'_>) -> Vec<f64> {
+    let spec = &tables.severity;
+    let facts = ctx.facts;
+    let hit = &hits[main.hit];
+    let max_of = |keep: &dyn Fn(&Hit) -> bool| {
+        hits.iter().filter(|h| !h.hedged && keep(h)).map(|h| h.weight).fold(0.0, f64::max) / 10.0
+    };
+    let states = |from: usize, to: usize| {
+        let mut codes: Vec<&str> =
+            facts.mentions.between(hit.title, from, to).map(|m| m.1).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.len().min(2) as f64
+    };
+    let violent = |h: &Hit| tables.categories[h.category].violent;
+    let mass = |h: &Hit| casualties(&(facts.snippet)(h)) >= spec.mass_casualties;
+    let interstate = |h: &Hit| {
+        tables.rules[h.rule].interstate && {
+            let codes = facts.mentions.codes(h.title, h.sentence_start, h.sentence_end);
+            codes.iter().any(|c| *c != codes[0])
+        }
+    };
+    let rank = |code: &str| facts.topics.iter().position(|t| t == code);
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    let n = hits.len() as f64;
+    let mut categories: Vec<usize> =
+        hits.iter().filter(|h| !h.hedged).map(|h| h.category).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let (lead, rest) = ctx.cues;
+    let material = |h: &Hit| tables.categories[h.category].quad_class == 4;
+    let sentences = {
+        let mut seen: Vec<(bool, usize)> = hits.iter().map(|h| (h.title, h.sentence)).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    let lead_states = {
+        let lead_chars = tables.judgement.lead_chars;
+        let mut codes: Vec<&str> = facts
+            .mentions
+            .between(true, 0, usize::MAX)
+            .chain(facts.mentions.between(false, 0, lead_chars))
+            .map(|m| m.1)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.len()
+    };
+    let cue = |count: u32| f64::from(count).ln_1p();
+    let mut x = vec![
+        ctx.severity / 10.0,
+        flag(ctx.severity >= spec.high),
+        flag(ctx.severity >= spec.critical),
+        hits.iter().map(|h| h.weight).fold(0.0, f64::max) / 10.0,
+        hit.weight / 10.0,
+        flag(hit.title),
+        flag(hit.lead),
+        flag(hit.hedged),
+        flag(hit.armed),
+        flag(violent(hit)),
+        flag(interstate(hit)),
+        flag(mass(hit)),
+        states(main.clause.0, main.clause.1),
+        states(hit.sentence_start, hit.sentence_end),
+        max_of(&|h| h.title),
+        max_of(&|h| h.lead && !h.title),
+        max_of(&|h| !h.lead),
+        ln1p(hits.len()),
+        categories.len() as f64,
+        hits.iter().filter(|h| h.lead).count() as f64 / n,
+        hits.iter().filter(|h| h.hedged).count() as f64 / n,
+        ln1p(ctx.cancelled.0),
+        ln1p(ctx.cancelled.1),
+        flag(hits.iter().any(|h| h.armed && !h.hedged)),
+        ln1p(facts.actors.len()),
+        flag(!facts.mentions.starts(true).is_empty()),
+        flag(facts.actors.is_empty()),
+        flag(rank(&spec.conflict_topic) == Some(0)),
+        flag(rank(&spec.conflict_topic).is_some()),
+        flag(rank(&spec.crime_topic) == Some(0)),
+        flag(facts.topics.first().is_some_and(|t| spec.weak_context_topics.contains(t))),
+        cue(lead[0]),
+        cue(lead[1]),
+        cue(lead[2]),
+        cue(lead[3]),
+        cue(lead[4]),
+        cue(rest[0]),
+        cue(rest[1]),
+        cue(rest[2]),
+        cue(rest[3]),
+        cue(rest[4]),
+        ln1p(hits.iter().filter(|h| h.title).count()),
+        ln1p(hits.iter().filter(|h| h.lead).count()),
+        ln1p(hits.iter().filter(|h| !h.hedged && violent(h)).count()),
+        ln1p(hits.iter().filter(|h| !h.hedged && material(h)).count()),
+        ln1p(sentences),
+        flag(material(hit)),
+        ln1p(lead_states),
+        flag(hits.iter().any(|h| h.lead && !h.hedged && violent(h))),
+        // Counts grow with length: a two-sentence wire item is not a quieter story.
+        (ctx.body_bytes as f64 / 500.0).ln_1p(),
+    ];
+    debug_assert_eq!(x.len(), FEATURES.len());
+    // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
+    for category in 0..tables.categories.len() {
+        let prominence = hits
+            .iter()
+            .filter(|h| h.category == category && !h.hedged)
+            .map(|h| {
+                if h.title {
+                    1.0
+                } else if h.lead {
+                    0.7
+                } else {
+                    0.3
+                }
+            })
+            .fold(0.0, f64::max);
+        x.push(prominence);
+    }
+    for category in 0..tables.categories.len() {
+        x.push(ln1p(hits.iter().filter(|h| h.category == category && !h.hedged).count()));
+    }
+    x
+}
+
+/// Feature names in model order.
+pub fn feature_names(tables: &Tables) -> Vec<String> {
+    FEATURES
+        .iter()
+        .map(|f| (*f).to_owned())
+        .chain(tables.categories.iter().map(|c| format!("cat:{}", c.id)))
+        .chain(tables.categories.iter().map(|c| format!("count:{}", c.id)))
+        .collect()
+}
+
+/// Where P lands in the bands: high from `threshold_high`, medium from `threshold_alert`,
+/// ordered by P(high) inside each band so that severity ranks.
+pub fn learned_severity(
+    tables: &Tables,
+    model: &Model,
+    p_high: f64,
+    p_alert: f64,
+    critical: bool,
+) -> f64 {
+    let spec = &tables.severity;
+    let t = model.threshold_high;
+    let within =
+        |low: f64, high: f64, share: f64| low + (high - low - 0.01) * share.clamp(0.0, 1.0);
+    let severity = if p_high >= t {
+        let share = (p_high - t) / (1.0 - t).max(1e-9);
+        if critical {
+            within(spec.critical, 10.0, share)
+        } else {
+            within(spec.high, spec.critical, share)
+        }
+    } else if p_alert >= model.threshold_alert {
+        within(spec.medium, spec.high, p_high / t)
+    } else {
+        within(0.0, spec.medium, p_high / t)
+    };
+    (severity * 100.0).round() / 100.0
+}
