@@ -13,6 +13,8 @@ History (every change to the contracts is listed here):
   dates in UTC) and ``output_too_large`` (a record built from the input would exceed the
   limit). ``ActorTag.mentions_omitted`` counts mentions beyond the cap (200 per actor, 1,000
   per article); ``AlertCategory.evidence_omitted`` counts evidence beyond 20 per category.
+  ``EscalationAlert.judgement`` (optional) explains the article-level judgement: the main
+  event's rule, phrase and clause, the probabilities and the reasons in words.
   Every 1.1 record is still valid (the new fields have defaults).
 
 - 1.1: ``DeadLetter.error_type`` may be ``publish_failed``: the input was processed but the
