@@ -4,6 +4,7 @@ nested groups use ``__`` (e.g. ``BRINKWATCH_TOPICS__ALERTS``). ``.env.example`` 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from schemas.alert import SeverityLevel
 
 
@@ -22,6 +24,76 @@ class TopicNames(BaseModel):
     tagged: str = Field(default="articles.tagged", description="Articles with topics and actors.")
     alerts: str = Field(default="alerts.escalation", description="Escalation alerts.")
     dlq: str = Field(default="articles.dlq", description="Dead letters from every stage.")
+    alerts_by_key: str = Field(
+        default="alerts.by-incident-key",
+        description="Alerts repartitioned by incident grouping key (intermediate, internal).",
+    )
+    incidents: str = Field(
+        default="incidents",
+        description="Incidents (compacted, keyed by incident id): the latest state of each.",
+    )
+    trend: str = Field(default="alerts.trend", description="Escalation index spike alerts.")
+
+
+class IncidentSettings(BaseModel):
+    """Grouping alerts into incidents and notifying about them (docs/incidents.md)."""
+
+    enabled: bool = Field(
+        default=False, description="Run the incident agents (grouping, trends) in the worker."
+    )
+    store: Literal["memory", "rocksdb"] = Field(
+        default="memory",
+        description="Table store: memory (rebuilt from the changelog topics at start) or "
+        "rocksdb (on disk under data_dir, via rocksdict; faster restarts).",
+    )
+    max_gap_h: float = Field(
+        default=36.0, gt=0, description="An alert joins an incident within this many hours."
+    )
+    min_similarity: float = Field(
+        default=0.10,
+        ge=0.0,
+        le=1.0,
+        description="Minimum overlap of headline + evidence words (MinHash estimate); tuned "
+        "on half of tests/data/incident_pairs.jsonl (docs/incidents.md).",
+    )
+    group_wait_s: float = Field(
+        default=1800.0, ge=0, description="Event-time wait before an incident's first notice."
+    )
+    repeat_interval_s: float = Field(
+        default=86_400.0, gt=0, description="A still-firing incident is notified again after this."
+    )
+    resolve_after_s: float = Field(
+        default=129_600.0,
+        gt=0,
+        description="No new alert for this long (event time): the incident resolves; a later "
+        "alert opens a new one.",
+    )
+    update_outlets: int = Field(
+        default=3, ge=1, description="This many more outlets since the last notice: an update."
+    )
+    send_resolved: bool = Field(default=True, description="Whether resolving is a notification.")
+    tick_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="Wall-clock period of the tick that advances quiet partitions' clocks.",
+    )
+
+    def grouping(self) -> GroupingPolicy:
+        """The grouping policy these settings describe."""
+        return GroupingPolicy(
+            max_gap=timedelta(hours=self.max_gap_h), min_similarity=self.min_similarity
+        )
+
+    def notification(self) -> NotificationPolicy:
+        """The notification policy these settings describe."""
+        return NotificationPolicy(
+            group_wait=timedelta(seconds=self.group_wait_s),
+            repeat_interval=timedelta(seconds=self.repeat_interval_s),
+            resolve_after=timedelta(seconds=self.resolve_after_s),
+            update_outlets=self.update_outlets,
+            send_resolved=self.send_resolved,
+            retain_resolved=timedelta(seconds=self.resolve_after_s) * 2,
+        )
 
 
 class LocalBroker(BaseModel):
@@ -117,6 +189,11 @@ class Settings(BaseSettings):
     rules_path: Path | None = Field(
         default=None,
         description="Operator's own rules YAML; unset uses the rules shipped in the package.",
+    )
+
+    # --- Incidents and trends -------------------------------------------------------------------
+    incidents: IncidentSettings = Field(
+        default_factory=IncidentSettings, description="Incident grouping and notification."
     )
 
     # --- Worker and web -----------------------------------------------------------------------

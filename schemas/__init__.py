@@ -15,6 +15,13 @@ from schemas.article import (
     TopicTag,
 )
 from schemas.deadletter import DeadLetter, DeadLetterReason, Stage
+from schemas.incident import (
+    Incident,
+    IncidentEvidence,
+    IncidentMember,
+    IncidentStatus,
+    NotificationKind,
+)
 from schemas.version import SCHEMA_VERSION
 
 __all__ = [
@@ -28,6 +35,11 @@ __all__ = [
     "Dyad",
     "EscalationAlert",
     "Evidence",
+    "Incident",
+    "IncidentEvidence",
+    "IncidentMember",
+    "IncidentStatus",
+    "NotificationKind",
     "RawArticle",
     "SeverityLevel",
     "Stage",

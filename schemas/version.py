@@ -6,6 +6,7 @@ fields).
 
 History (every change to the contracts is listed here):
 
+- 1.2: new contract ``Incident`` (the incidents topic). The existing contracts are unchanged.
 - 1.1: ``DeadLetter.error_type`` may be ``publish_failed``: the input was processed but the
   broker refused an output built from it (record too large for the output topic, topic
   deleted, not authorized). Every 1.0 record is still valid; a consumer that checks
@@ -15,4 +16,4 @@ History (every change to the contracts is listed here):
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "1.1"
+SCHEMA_VERSION: Final = "1.2"

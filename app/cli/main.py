@@ -16,6 +16,7 @@ from rich.progress import Progress
 from app.cli.bench import bench_command
 from app.cli.eval_articles import articles_command
 from app.cli.eval_escalation import escalation_command
+from app.cli.eval_incidents import incidents_command
 from app.cli.eval_topics import topics_command
 from app.settings import Settings, get_settings
 
@@ -288,6 +289,7 @@ def export_schemas(check: bool) -> None:
 evaluate.add_command(topics_command)
 evaluate.add_command(escalation_command)
 evaluate.add_command(articles_command)
+evaluate.add_command(incidents_command)
 main.add_command(bench_command)
 
 if __name__ == "__main__":

@@ -309,5 +309,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
     from app.web import register_web
 
     register_agents(app, topics, pipeline or Pipeline.from_settings(settings), settings)
+    if settings.incidents.enabled:
+        from app.streaming.incident_agents import register_incident_agents
+
+        register_incident_agents(app, settings, DirectOutput(app, settings.topics.incidents))
     register_web(app, topics, settings)
     return app

@@ -19,7 +19,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from app.settings import Settings
-from schemas import Article, DeadLetter, TaggedArticle
+from schemas import SCHEMA_VERSION, Article, DeadLetter, TaggedArticle
 from tests.support.factories import raw_article
 from tests.support.kafka_io import collect, produce
 from tests.support.worker import isolated_env, running_worker
@@ -117,7 +117,7 @@ async def test_refused_outputs_are_dead_lettered_and_the_worker_goes_on(
     assert len(letters) == len(LARGE), "one dead letter per refused input, no more"
     assert first[topic["tagged"]] == []
     assert all(
-        (d.error_type, d.stage, d.schema_version) == ("publish_failed", "tag", "1.1")
+        (d.error_type, d.stage, d.schema_version) == ("publish_failed", "tag", SCHEMA_VERSION)
         for d in letters
     )
     for letter in letters:
