@@ -113,12 +113,12 @@ def _observe(
     now: datetime,
 ) -> list[Change]:
     key = grouping_key(alert)
-    stored = books[key]
+    stored = books.get(key)
     book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
     changes = engine.observe(book, alert)
     if changes:
         books[key] = book.model_dump(mode="json")
-    clock = PartitionClock.load(clocks[str(partition)])
+    clock = PartitionClock.load(clocks.get(str(partition)))
     clock.saw(alert.published_at, now, key)
     clocks[str(partition)] = clock.dump()
     return changes
@@ -127,14 +127,14 @@ def _observe(
 def _tick(
     engine: IncidentEngine, books: Any, clocks: Any, partition: int, now: datetime
 ) -> list[Change]:
-    clock = PartitionClock.load(clocks[str(partition)])
+    clock = PartitionClock.load(clocks.get(str(partition)))
     at = clock.now(now)
     if at is None:
         return []
     changes: list[Change] = []
     firing = 0
     for key in list(clock.keys):
-        stored = books[key]
+        stored = books.get(key)
         book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
         before = len(book.incidents)
         found = engine.advance(book, at)

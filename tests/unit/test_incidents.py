@@ -11,7 +11,7 @@ from app.domain.incidents.keys import grouping_key, incident_id_for
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.similarity import shingles, signature, similarity
 from app.domain.incidents.state import Book
-from tests.unit.incident_factory import T0, make_alert
+from tests.support.incidents import T0, make_alert
 
 MISSILE = "North Korea fires ballistic missile into sea off its east coast, Seoul says"
 MISSILE_2 = "North Korea fires ballistic missile off east coast into the sea"
