@@ -87,6 +87,11 @@ INCIDENT_INPUT_ERRORS = Counter(
     "brinkwatch_incident_input_errors_total",
     "Records on the alert topic the incident agents could not parse (logged, skipped).",
 )
+TREND_SPIKES = Counter(
+    "brinkwatch_trend_spikes_total",
+    "Trend spike records published, by kind (spike, ended).",
+    ["kind"],
+)
 # Set at each tick from the books of the partitions this worker owns.
 OPEN_INCIDENTS = Gauge(
     "brinkwatch_open_incidents",

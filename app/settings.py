@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
+from app.domain.trends import TrendPolicy
 from schemas.alert import SeverityLevel
 
 
@@ -77,6 +78,30 @@ class IncidentSettings(BaseModel):
         gt=0,
         description="Wall-clock period of the tick that advances quiet partitions' clocks.",
     )
+
+    trend_floor: float = Field(
+        default=40.0,
+        ge=0,
+        description="No trend spike below this index (sum of severities over 24 h).",
+    )
+    trend_ratio_on: float = Field(
+        default=3.0, gt=1, description="A spike starts at this multiple of the baseline."
+    )
+    trend_ratio_off: float = Field(
+        default=1.5, gt=0, description="A spike ends under this multiple (hysteresis)."
+    )
+    trend_lateness_h: float = Field(
+        default=6.0, ge=0, description="Alerts later than this (event time) miss the trend."
+    )
+
+    def trend(self) -> TrendPolicy:
+        """The trend policy these settings describe."""
+        return TrendPolicy(
+            lateness=timedelta(hours=self.trend_lateness_h),
+            floor=self.trend_floor,
+            ratio_on=self.trend_ratio_on,
+            ratio_off=self.trend_ratio_off,
+        )
 
     def grouping(self) -> GroupingPolicy:
         """The grouping policy these settings describe."""

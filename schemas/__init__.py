@@ -22,6 +22,7 @@ from schemas.incident import (
     IncidentStatus,
     NotificationKind,
 )
+from schemas.trend import TrendSpike
 from schemas.version import SCHEMA_VERSION
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "TaggedArticle",
     "TextField",
     "TopicTag",
+    "TrendSpike",
 ]

@@ -14,6 +14,7 @@ from schemas.alert import EscalationAlert
 from schemas.article import Article, RawArticle, TaggedArticle
 from schemas.deadletter import DeadLetter
 from schemas.incident import Incident
+from schemas.trend import TrendSpike
 from schemas.version import SCHEMA_VERSION
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
@@ -25,6 +26,7 @@ CONTRACTS: dict[str, tuple[type[BaseModel], str]] = {
     "escalation_alert": (EscalationAlert, "serialization"),
     "dead_letter": (DeadLetter, "serialization"),
     "incident": (Incident, "serialization"),
+    "trend_spike": (TrendSpike, "serialization"),
 }
 
 

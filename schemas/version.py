@@ -6,7 +6,8 @@ fields).
 
 History (every change to the contracts is listed here):
 
-- 1.2: new contract ``Incident`` (the incidents topic). The existing contracts are unchanged.
+- 1.2: new contracts ``Incident`` (the incidents topic) and ``TrendSpike`` (the trend topic).
+  The existing contracts are unchanged.
 - 1.1: ``DeadLetter.error_type`` may be ``publish_failed``: the input was processed but the
   broker refused an output built from it (record too large for the output topic, topic
   deleted, not authorized). Every 1.0 record is still valid; a consumer that checks

@@ -312,6 +312,11 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
     if settings.incidents.enabled:
         from app.streaming.incident_agents import register_incident_agents
 
-        register_incident_agents(app, settings, DirectOutput(app, settings.topics.incidents))
+        register_incident_agents(
+            app,
+            settings,
+            DirectOutput(app, settings.topics.incidents),
+            DirectOutput(app, settings.topics.trend),
+        )
     register_web(app, topics, settings)
     return app

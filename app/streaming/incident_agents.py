@@ -24,6 +24,13 @@ from app.domain.incidents.engine import Change, IncidentEngine
 from app.domain.incidents.keys import grouping_key
 from app.domain.incidents.record import incident_record
 from app.domain.incidents.state import Book
+from app.domain.trends import (
+    SpikeChange,
+    TrendState,
+    TrendTracker,
+    entities,
+    spike_record,
+)
 from app.settings import Settings
 from schemas import EscalationAlert
 
@@ -31,17 +38,23 @@ log = logging.getLogger(__name__)
 TICK_KEY = b"~tick"  # grouping keys are ISO alpha-3 codes or "-": never this
 BOOKS_TABLE = "incident-books"
 CLOCKS_TABLE = "incident-clocks"
+TRENDS_TABLE = "trends"
 
 
 def table_names(settings: Settings) -> list[str]:
     """The changelog topics of the incident tables (created with the other topics)."""
-    return [f"{settings.app_id}-{name}-changelog" for name in (BOOKS_TABLE, CLOCKS_TABLE)]
+    return [
+        f"{settings.app_id}-{name}-changelog" for name in (BOOKS_TABLE, CLOCKS_TABLE, TRENDS_TABLE)
+    ]
 
 
-def register_incident_agents(app: Any, settings: Settings, output: Any) -> dict[str, Any]:
+def register_incident_agents(
+    app: Any, settings: Settings, output: Any, trend_output: Any
+) -> dict[str, Any]:
     """Register the incident agents, tables and tick timer on ``app``; return them by name.
 
-    ``output`` publishes to the incidents topic (``send(key=..., value=...)``).
+    ``output`` publishes to the incidents topic, ``trend_output`` to the trend topic
+    (``send(key=..., value=...)``).
     """
     names = settings.topics
     store = "rocksdb://" if settings.incidents.store == "rocksdb" else "memory://"
@@ -49,7 +62,10 @@ def register_incident_agents(app: Any, settings: Settings, output: Any) -> dict[
     keyed = app.topic(names.alerts_by_key, value_serializer="raw", key_serializer="raw")
     books = app.Table(BOOKS_TABLE, default=None, partitions=settings.partitions, store=store)
     clocks = app.Table(CLOCKS_TABLE, default=None, partitions=settings.partitions, store=store)
+    trends = app.Table(TRENDS_TABLE, default=None, partitions=settings.partitions, store=store)
     engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
+    trend_policy = settings.incidents.trend()
+    tracker = TrendTracker(trend_policy)
 
     # concurrency=1: agents that write tables must (faust-notes), and #606.
     @app.agent(alerts, name="key_alerts", concurrency=1)
@@ -71,6 +87,13 @@ def register_incident_agents(app: Any, settings: Settings, output: Any) -> dict[
                 if alert is None:
                     continue
                 changes = _observe(engine, books, clocks, partition, alert, now)
+                # No change: a redelivered alert, already counted in its trends too.
+                for spike in _trend(tracker, trends, alert) if changes else []:
+                    spike_out = spike_record(spike, trend_policy)
+                    await trend_output.send(
+                        key=spike_out.entity.encode(), value=spike_out.model_dump_json().encode()
+                    )
+                    metrics.TREND_SPIKES.labels(spike_out.kind).inc()
             for change in changes:
                 record = incident_record(change, now)
                 await output.send(
@@ -91,6 +114,7 @@ def register_incident_agents(app: Any, settings: Settings, output: Any) -> dict[
         "tick_incidents": tick_incidents,
         "books": books,
         "clocks": clocks,
+        "trends": trends,
     }
 
 
@@ -121,6 +145,18 @@ def _observe(
     clock = PartitionClock.load(clocks.get(str(partition)))
     clock.saw(alert.published_at, now, key)
     clocks[str(partition)] = clock.dump()
+    return changes
+
+
+def _trend(tracker: TrendTracker, trends: Any, alert: EscalationAlert) -> list[SpikeChange]:
+    changes = []
+    for entity in entities(alert, grouping_key(alert)):
+        stored = trends.get(entity)
+        state = TrendState.model_validate(stored) if stored else TrendState(entity=entity)
+        change = tracker.observe(state, alert)
+        trends[entity] = state.model_dump(mode="json")
+        if change is not None:
+            changes.append(change)
     return changes
 
 

@@ -23,7 +23,7 @@ def pipeline_topic_names(settings: Settings) -> list[str]:
     topics = settings.topics
     names = [topics.raw, topics.valid, topics.tagged, topics.alerts, topics.dlq]
     if settings.incidents.enabled:
-        names += [topics.alerts_by_key, *compacted_topic_names(settings)]
+        names += [topics.alerts_by_key, topics.trend, *compacted_topic_names(settings)]
     return names
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from schemas import EscalationAlert, Incident
+from schemas import EscalationAlert, Incident, TrendSpike
 from tests.support.incidents import make_alert
 from tests.support.kafka_io import collect, produce
 from tests.support.worker import isolated_env, running_worker
@@ -56,6 +56,7 @@ def worker_env(
         BRINKWATCH_INCIDENTS__TICK_INTERVAL_S="0.5",
         BRINKWATCH_TOPICS__ALERTS_BY_KEY=f"{name}.alerts-by-key",
         BRINKWATCH_TOPICS__INCIDENTS=f"{name}.incidents",
+        BRINKWATCH_TOPICS__TREND=f"{name}.trend",
     )
     with running_worker(env, tmp_path):
         yield env
@@ -101,6 +102,16 @@ async def test_alerts_become_incidents(worker_env: dict[str, str]) -> None:
     assert members[("e",)].status == "resolved"  # by the tick: no later KOR alert came
     assert notified[members[("e",)].incident_id] == ["firing", "resolved"]
     assert members[("i",)].status == "firing" and not notified[members[("i",)].incident_id]
+
+    # Seven PRK alerts in five hours (index 45 >= the floor of 40, no past): one spike for the
+    # country and one for its dyad; the single KOR alert makes none.
+    trend_topic = worker_env["BRINKWATCH_TOPICS__TREND"]
+    trend = (await collect(bootstrap, [trend_topic], lambda r: len(r[trend_topic]) >= 2))[
+        trend_topic
+    ]
+    spikes = [TrendSpike.model_validate_json(r.value) for r in trend]
+    assert sorted((s.entity, s.kind) for s in spikes) == [("PRK", "spike"), ("PRK-KOR", "spike")]
+    assert all(s.at == ALERTS[-1].published_at and s.index == 45.0 for s in spikes)
 
 
 def test_alert_factory_is_valid() -> None:
