@@ -50,6 +50,11 @@ class IncidentSettings(BaseModel):
     max_gap_h: float = Field(
         default=36.0, gt=0, description="An alert joins an incident within this many hours."
     )
+    max_span_h: float = Field(
+        default=72.0,
+        gt=0,
+        description="No alert joins an incident whose first alert is more hours away.",
+    )
     min_similarity: float = Field(
         default=0.10,
         ge=0.0,
@@ -61,7 +66,10 @@ class IncidentSettings(BaseModel):
         default=1800.0, ge=0, description="Event-time wait before an incident's first notice."
     )
     repeat_interval_s: float = Field(
-        default=86_400.0, gt=0, description="A still-firing incident is notified again after this."
+        default=259_200.0,
+        gt=0,
+        description="A still-firing incident is notified again after this (longer than "
+        "resolve_after: only incidents that keep receiving alerts repeat).",
     )
     resolve_after_s: float = Field(
         default=129_600.0,
@@ -80,7 +88,7 @@ class IncidentSettings(BaseModel):
     )
 
     trend_floor: float = Field(
-        default=40.0,
+        default=30.0,
         ge=0,
         description="No trend spike below this index (sum of severities over 24 h).",
     )
@@ -106,7 +114,9 @@ class IncidentSettings(BaseModel):
     def grouping(self) -> GroupingPolicy:
         """The grouping policy these settings describe."""
         return GroupingPolicy(
-            max_gap=timedelta(hours=self.max_gap_h), min_similarity=self.min_similarity
+            max_gap=timedelta(hours=self.max_gap_h),
+            min_similarity=self.min_similarity,
+            max_span=timedelta(hours=self.max_span_h),
         )
 
     def notification(self) -> NotificationPolicy:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.domain.incidents.keys import NO_COUNTRY
 from schemas import EscalationAlert, TrendSpike
 
 HOUR = timedelta(hours=1)
@@ -41,7 +42,7 @@ class TrendPolicy:
     baseline: timedelta = timedelta(days=28)
     keep: timedelta = timedelta(days=30)
     lateness: timedelta = timedelta(hours=6)
-    floor: float = 40.0
+    floor: float = 30.0
     ratio_on: float = 3.0
     ratio_off: float = 1.5
 
@@ -70,7 +71,10 @@ class SpikeChange:
 
 
 def entities(alert: EscalationAlert, key: str) -> list[str]:
-    """What the alert counts for: its grouping key's country, and its dyad (``SRC-TGT``)."""
+    """What the alert counts for: its grouping key's country, and its dyad (``SRC-TGT``).
+    None for an alert without a country: "no country" is no place whose tension can rise."""
+    if key == NO_COUNTRY:
+        return []
     found = [key]
     if alert.dyad is not None and alert.dyad.target and alert.dyad.source == key:
         found.append(f"{alert.dyad.source}-{alert.dyad.target}")

@@ -21,6 +21,7 @@ def feed(tracker: TrendTracker, state: TrendState, hours: list[float], severity:
 def test_entities_are_the_key_country_and_its_dyad() -> None:
     assert entities(make_alert("a", "t", dyad=("PRK", "KOR")), "PRK") == ["PRK", "PRK-KOR"]
     assert entities(make_alert("a", "t", dyad=None), "PRK") == ["PRK"]
+    assert entities(make_alert("a", "t", dyad=None, actors=()), "-") == []
 
 
 def test_one_article_never_spikes() -> None:

@@ -104,6 +104,8 @@ class IncidentEngine:
             gap = policy.max_gap
             if not incident.first_seen - gap <= at <= incident.last_seen + gap:
                 continue  # out of order by more than the gap
+            if at - incident.first_seen > policy.max_span:
+                continue  # a long story: the next chapter is a new incident
             if at - incident.last_seen >= self.notification.resolve_after:
                 continue  # quiet too long before this alert: a new incident
             if policy.require_shared_category and not categories & set(incident.categories):

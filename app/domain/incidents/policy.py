@@ -15,6 +15,9 @@ class GroupingPolicy:
             member (either side: replays and outlets deliver out of order).
         min_similarity: estimated overlap of the text shingles with at least one
             of the incident's recent members.
+        max_span: no alert joins an incident whose first alert is further than this from it:
+            a long story (an election, a war) becomes a series of incidents instead of one
+            that chains every related report for weeks.
         signatures_kept: how many recent members' signatures an incident keeps for matching.
         require_shared_category: the alert must share an escalation category with the
             incident (off: any category is compatible).
@@ -22,6 +25,7 @@ class GroupingPolicy:
 
     max_gap: timedelta = timedelta(hours=36)
     min_similarity: float = 0.10
+    max_span: timedelta = timedelta(hours=72)
     signatures_kept: int = 4
     require_shared_category: bool = False
 
@@ -43,7 +47,7 @@ class NotificationPolicy:
     """
 
     group_wait: timedelta = timedelta(minutes=30)
-    repeat_interval: timedelta = timedelta(hours=24)
+    repeat_interval: timedelta = timedelta(hours=72)
     resolve_after: timedelta = timedelta(hours=36)
     update_outlets: int = 3
     send_resolved: bool = True
