@@ -166,7 +166,12 @@ def produce(file: str, topic: str | None, rate: float | None, wait_for_topic: bo
 @click.option("--json", "as_json", is_flag=True, help="Print alerts as JSON lines.")
 @click.option("--max", "max_alerts", type=int, default=None, help="Stop after N alerts.")
 @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
-@click.option("--topic", default=None, help="Topic to read (default: the alert topic).")
+@click.option(
+    "--topic",
+    default=None,
+    help="Topic to read (default: the alert topic); a setting's name (incidents, trend, dlq, "
+    "...) reads the topic it names. Records are printed as JSON lines.",
+)
 def tail(
     from_beginning: bool,
     as_json: bool,
@@ -192,7 +197,9 @@ def tail(
             print_alert(out, EscalationAlert.model_validate_json(value))
         return max_alerts is None or seen < max_alerts
 
-    asyncio.run(consume(settings, topic or settings.topics.alerts, from_beginning, show, timeout))
+    names = settings.topics.model_dump()
+    target = names.get(topic, topic) if topic else settings.topics.alerts
+    asyncio.run(consume(settings, target, from_beginning, show, timeout))
 
 
 @main.command()

@@ -34,6 +34,14 @@ def register_web(app: Any, topics: Any, settings: Settings) -> Dashboard | None:
     app.result_listeners.append(dashboard.on_results)
     app.service(DashboardFeed(dashboard, skip_origin=app.origin))
     add_routes(web_app, dashboard, lambda: readiness(app, dashboard))
+    if settings.incidents.enabled:
+        from app.web.incident_feed import IncidentFeed
+        from app.web.incident_routes import add_incident_routes
+        from app.web.incident_view import IncidentView
+
+        view = IncidentView(settings.incidents.trend())
+        app.service(IncidentFeed(view, settings))
+        add_incident_routes(web_app, view)
     return dashboard
 
 

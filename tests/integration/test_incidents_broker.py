@@ -3,6 +3,8 @@ the table store in memory and in RocksDB."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,15 +105,27 @@ async def test_alerts_become_incidents(worker_env: dict[str, str]) -> None:
     assert notified[members[("e",)].incident_id] == ["firing", "resolved"]
     assert members[("i",)].status == "firing" and not notified[members[("i",)].incident_id]
 
-    # Seven PRK alerts in five hours (index 45 >= the floor of 40, no past): one spike for the
-    # country and one for its dyad; the single KOR alert makes none.
+    # The fifth PRK alert (h) brings the index to 30, the floor (no past): one spike for the
+    # country and one for its dyad, and no flapping after; the single KOR alert makes none.
     trend_topic = worker_env["BRINKWATCH_TOPICS__TREND"]
     trend = (await collect(bootstrap, [trend_topic], lambda r: len(r[trend_topic]) >= 2))[
         trend_topic
     ]
     spikes = [TrendSpike.model_validate_json(r.value) for r in trend]
     assert sorted((s.entity, s.kind) for s in spikes) == [("PRK", "spike"), ("PRK-KOR", "spike")]
-    assert all(s.at == ALERTS[-1].published_at and s.index == 45.0 for s in spikes)
+    assert all(s.at == ALERTS[5].published_at and s.index == 30.0 for s in spikes)
+
+    # The operator's view from the command line: `brinkwatch tail --topic incidents`.
+    command = ["tail", "--topic", "incidents", "--from-beginning", "--max", "3", "--timeout", "30"]
+    tail = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *command],
+        env=worker_env,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    shown = [Incident.model_validate_json(line) for line in tail.stdout.splitlines()]
+    assert len(shown) == 3 and {i.incident_id for i in shown} <= set(state)
 
 
 def test_alert_factory_is_valid() -> None:
