@@ -42,7 +42,9 @@ class IncidentEvidence(BaseModel):
     title: str = Field(description="Its headline.")
     url: str = Field(description="Its URL.")
     severity: float = Field(ge=0.0, le=10.0, description="Its severity (the incident's maximum).")
-    categories: list[AlertCategory] = Field(description="Its categories with their evidence.")
+    categories: list[AlertCategory] = Field(
+        description="Its categories with their evidence (the first three phrases of each)."
+    )
 
 
 class Incident(BaseModel):

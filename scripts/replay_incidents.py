@@ -53,7 +53,7 @@ def main() -> None:
     notifications: Counter[str] = Counter()
     incidents: dict[str, int] = {}  # id -> members at the last change
     spikes: list[dict[str, Any]] = []
-    alerts = rejected = peak_state = changelog_bytes = 0
+    alerts = rejected = peak_state = changelog_bytes = trend_bytes = 0
     now = datetime.now(UTC)
 
     def apply(changes: list[Change]) -> None:
@@ -89,7 +89,7 @@ def main() -> None:
             for entity in entities(alert, key):
                 state = trends.setdefault(entity, TrendState(entity=entity))
                 change = tracker.observe(state, alert)
-                changelog_bytes += len(state.model_dump_json())
+                trend_bytes += len(state.model_dump_json())
                 if change is not None:
                     spikes.append(
                         {
@@ -131,7 +131,10 @@ def main() -> None:
         "spikes": [s for s in spikes if s["kind"] == "spike"],
         "spike_ends": sum(1 for s in spikes if s["kind"] == "ended"),
         "state_peak_bytes": peak_state,
-        "changelog_bytes_per_100k_articles": round(changelog_bytes * per_100k),
+        "changelog_bytes_per_100k_articles": {
+            "incident-books": round(changelog_bytes * per_100k),
+            "trends": round(trend_bytes * per_100k),
+        },
         "settings": settings.incidents.model_dump(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

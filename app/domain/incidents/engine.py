@@ -20,6 +20,8 @@ from app.domain.incidents.similarity import shingles, signature, similarity
 from app.domain.incidents.state import Book, IncidentState, Member, Strongest
 from schemas import EscalationAlert, NotificationKind
 
+EVIDENCE_KEPT = 3
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -177,7 +179,12 @@ def _join(
             title=alert.title,
             url=alert.url,
             severity=alert.severity,
-            categories=list(alert.categories),
+            # The first few phrases per category explain it; all of them would make every
+            # book write (a changelog record per alert) several kilobytes larger.
+            categories=[
+                category.model_copy(update={"evidence": category.evidence[:EVIDENCE_KEPT]})
+                for category in alert.categories
+            ],
         )
         incident.dyad = alert.dyad if alert.dyad is not None else incident.dyad
     if SEVERITY_LEVELS.index(alert.severity_level) > SEVERITY_LEVELS.index(incident.max_level):
