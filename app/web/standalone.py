@@ -17,6 +17,7 @@ from aiohttp import web
 from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
+from app.web.incident_routes import add_incident_routes
 from app.web.routes import add_routes
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def build_web_app(dashboard: Dashboard) -> web.Application:
     """The aiohttp application serving ``dashboard``, its health and /metrics."""
     web_app = web.Application()
     add_routes(web_app, dashboard, lambda: readiness(dashboard))
+    # The incidents panel is served by workers' dashboards only (docs/incidents.md).
+    add_incident_routes(web_app, None)
     return web_app
 
 

@@ -53,7 +53,8 @@ async def test_incidents_latest_state_newest_first_bounded(client: Any, view: In
     titles = [i["strongest"]["title"] for i in (await response.json())["incidents"]]
     assert titles == ["Navy clash", "Border shelling"]  # capacity 2: the oldest went
     assert view.skipped == 1
-    assert (await (await client.get("/api/incidents?status=resolved")).json()) == {"incidents": []}
+    resolved = await (await client.get("/api/incidents?status=resolved")).json()
+    assert resolved == {"enabled": True, "incidents": []}
     assert (await client.get("/api/incidents?status=nope")).status == 400
     assert (await client.get("/api/incidents?limit=x")).status == 400
 
@@ -78,3 +79,13 @@ async def test_trends_index_and_spikes(client: Any, view: IncidentView) -> None:
     assert set(body["index"]) == {"PRK", "PRK-KOR"}
     assert sum(v for _, v in body["index"]["PRK"]) == 18.0  # three alerts of severity 6
     assert [s["entity"] for s in body["spikes"]] == ["PRK"]
+
+
+async def test_routes_say_disabled_without_a_view() -> None:
+    web_app = web.Application()
+    add_incident_routes(web_app, None)
+    async with test_utils.TestClient(test_utils.TestServer(web_app)) as client:
+        for path in ("/api/incidents", "/api/trends"):
+            response = await client.get(path)
+            assert response.status == 200
+            assert await response.json() == {"enabled": False}

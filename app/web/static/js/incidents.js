@@ -1,5 +1,5 @@
 // Incidents and the escalation index: polls /api/incidents and /api/trends. The panel stays
-// hidden when the worker runs without incidents (those routes answer 404).
+// hidden when the worker runs without incidents (those routes answer {"enabled": false}).
 import { clear, el } from "./dom.js";
 
 const POLL_MS = 5000;
@@ -61,12 +61,12 @@ function renderTrends(trends) {
 
 async function refresh() {
   try {
-    const incidents = await fetch("/api/incidents?limit=50");
-    if (incidents.status === 404) return false;
-    const trends = await fetch("/api/trends");
+    const incidents = await (await fetch("/api/incidents?limit=50")).json();
+    if (!incidents.enabled) return false;
+    const trends = await (await fetch("/api/trends")).json();
     $("incidents-panel").hidden = false;
-    renderIncidents((await incidents.json()).incidents);
-    renderTrends(await trends.json());
+    renderIncidents(incidents.incidents);
+    renderTrends(trends);
   } catch (error) {
     console.warn("incidents:", error);
   }
