@@ -6,9 +6,11 @@ incidents as one. Real broker, real worker processes."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import signal
 import string
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,23 @@ def complete(topic: str) -> Any:
     return done
 
 
+async def settled_group_member(port: int, timeout_s: float = 60.0) -> None:
+    """Wait until the worker's /readyz says it holds partitions and is not rebalancing."""
+    url = f"http://127.0.0.1:{port}/readyz"
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                state = json.loads(response.read())
+        except OSError:  # 503 until ready (HTTPError is an OSError)
+            state = {}
+        if state.get("ready") and not state.get("rebalancing"):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"worker on port {port} not settled: {state}")
+        await asyncio.sleep(0.5)
+
+
 def env_for(bootstrap: str, name: str, workdir: Path, partitions: int) -> dict[str, str]:
     return isolated_env(
         bootstrap,
@@ -156,6 +175,9 @@ async def test_two_workers_give_the_same_incidents_as_one(
     topic = env["BRINKWATCH_TOPICS__INCIDENTS"]
     (tmp_path / "two").mkdir()
     with running_worker(env, tmp_path), running_worker(second, tmp_path / "two"):
+        # Both hold partitions after the rebalance the second one caused, before any input.
+        for worker in (env, second):
+            await settled_group_member(int(worker["BRINKWATCH_WEB_PORT"]))
         await produce_keyed(kafka_bootstrap, env["BRINKWATCH_TOPICS__ALERTS"], ALERTS)
         records = await collect(kafka_bootstrap, [topic], complete(topic), timeout_s=180)
     assert incidents_of(records[topic]) == reference
