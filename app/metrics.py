@@ -79,6 +79,39 @@ CONSUMER_LAG = Gauge(
     ["topic", "partition"],
 )
 
+INCIDENT_CHANGES = Counter(
+    "brinkwatch_incident_changes_total",
+    "Incident records published, by notification kind (none: a state change only).",
+    ["notification"],
+)
+NOTIFICATIONS = Counter(
+    "brinkwatch_notifications_total",
+    "Incident notifications sent (records with a notification kind), by kind.",
+    ["kind"],
+)
+INCIDENT_INPUT_ERRORS = Counter(
+    "brinkwatch_incident_input_errors_total",
+    "Records on the alert topic the incident agents could not parse (logged, skipped).",
+)
+TREND_SPIKES = Counter(
+    "brinkwatch_trend_spikes_total",
+    "Trend spike records published, by kind (spike, ended).",
+    ["kind"],
+)
+# Set at each tick from the books of the partitions this worker owns.
+OPEN_INCIDENTS = Gauge(
+    "brinkwatch_open_incidents",
+    "Firing incidents in this worker's state, per partition of the keyed alert topic.",
+    ["partition"],
+)
+
+
+def record_incident_change(notification: str | None) -> None:
+    """Count one published incident record and, if it notifies, the notification."""
+    INCIDENT_CHANGES.labels(notification or "none").inc()
+    if notification is not None:
+        NOTIFICATIONS.labels(notification).inc()
+
 
 def record_stage(stage: Stage, outcome: str, seconds: float) -> None:
     """Count one handled message and its processing time."""

@@ -4,7 +4,7 @@ nested groups use ``__`` (e.g. ``BRINKWATCH_TOPICS__ALERTS``). ``.env.example`` 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
+from app.domain.trends import TrendPolicy
 from schemas.alert import SeverityLevel
 
 
@@ -23,6 +25,110 @@ class TopicNames(BaseModel):
     tagged: str = Field(default="articles.tagged", description="Articles with topics and actors.")
     alerts: str = Field(default="alerts.escalation", description="Escalation alerts.")
     dlq: str = Field(default="articles.dlq", description="Dead letters from every stage.")
+    alerts_by_key: str = Field(
+        default="alerts.by-incident-key",
+        description="Alerts repartitioned by incident grouping key (intermediate, internal).",
+    )
+    incidents: str = Field(
+        default="incidents",
+        description="Incidents (compacted, keyed by incident id): the latest state of each.",
+    )
+    trend: str = Field(default="alerts.trend", description="Escalation index spike alerts.")
+
+
+class IncidentSettings(BaseModel):
+    """Grouping alerts into incidents and notifying about them (docs/incidents.md)."""
+
+    enabled: bool = Field(
+        default=False, description="Run the incident agents (grouping, trends) in the worker."
+    )
+    store: Literal["memory", "rocksdb"] = Field(
+        default="memory",
+        description="Table store: memory (rebuilt from the changelog topics at start) or "
+        "rocksdb (on disk under data_dir, via rocksdict; faster restarts).",
+    )
+    max_gap_h: float = Field(
+        default=36.0, gt=0, description="An alert joins an incident within this many hours."
+    )
+    max_span_h: float = Field(
+        default=72.0,
+        gt=0,
+        description="No alert joins an incident whose first alert is more hours away.",
+    )
+    min_similarity: float = Field(
+        default=0.10,
+        ge=0.0,
+        le=1.0,
+        description="Minimum overlap of headline + evidence words (MinHash estimate); tuned "
+        "on half of tests/data/incident_pairs.jsonl (docs/incidents.md).",
+    )
+    group_wait_s: float = Field(
+        default=1800.0, ge=0, description="Event-time wait before an incident's first notice."
+    )
+    repeat_interval_s: float = Field(
+        default=259_200.0,
+        gt=0,
+        description="A still-firing incident is notified again after this (longer than "
+        "resolve_after: only incidents that keep receiving alerts repeat).",
+    )
+    resolve_after_s: float = Field(
+        default=129_600.0,
+        gt=0,
+        description="No new alert for this long (event time): the incident resolves; a later "
+        "alert opens a new one.",
+    )
+    update_outlets: int = Field(
+        default=3, ge=1, description="This many more outlets since the last notice: an update."
+    )
+    send_resolved: bool = Field(default=True, description="Whether resolving is a notification.")
+    tick_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="Wall-clock period of the tick that advances quiet partitions' clocks.",
+    )
+
+    trend_floor: float = Field(
+        default=30.0,
+        ge=0,
+        description="No trend spike below this index (sum of severities over 24 h).",
+    )
+    trend_ratio_on: float = Field(
+        default=3.0, gt=1, description="A spike starts at this multiple of the baseline."
+    )
+    trend_ratio_off: float = Field(
+        default=1.5, gt=0, description="A spike ends under this multiple (hysteresis)."
+    )
+    trend_lateness_h: float = Field(
+        default=6.0, ge=0, description="Alerts later than this (event time) miss the trend."
+    )
+
+    def trend(self) -> TrendPolicy:
+        """The trend policy these settings describe."""
+        return TrendPolicy(
+            lateness=timedelta(hours=self.trend_lateness_h),
+            floor=self.trend_floor,
+            ratio_on=self.trend_ratio_on,
+            ratio_off=self.trend_ratio_off,
+        )
+
+    def grouping(self) -> GroupingPolicy:
+        """The grouping policy these settings describe."""
+        return GroupingPolicy(
+            max_gap=timedelta(hours=self.max_gap_h),
+            min_similarity=self.min_similarity,
+            max_span=timedelta(hours=self.max_span_h),
+        )
+
+    def notification(self) -> NotificationPolicy:
+        """The notification policy these settings describe."""
+        return NotificationPolicy(
+            group_wait=timedelta(seconds=self.group_wait_s),
+            repeat_interval=timedelta(seconds=self.repeat_interval_s),
+            resolve_after=timedelta(seconds=self.resolve_after_s),
+            update_outlets=self.update_outlets,
+            send_resolved=self.send_resolved,
+            retain_resolved=timedelta(seconds=self.resolve_after_s) * 2,
+        )
 
 
 class LocalBroker(BaseModel):
@@ -134,6 +240,11 @@ class Settings(BaseSettings):
         default=None,
         description="Judgement model JSON for `learned` (scripts/build_judgement_model.py); "
         "unset uses the model shipped in the package.",
+    )
+
+    # --- Incidents and trends -------------------------------------------------------------------
+    incidents: IncidentSettings = Field(
+        default_factory=IncidentSettings, description="Incident grouping and notification."
     )
 
     # --- Worker and web -----------------------------------------------------------------------

@@ -22,6 +22,14 @@ from schemas.article import (
     TopicTag,
 )
 from schemas.deadletter import DeadLetter, DeadLetterReason, Stage
+from schemas.incident import (
+    Incident,
+    IncidentEvidence,
+    IncidentMember,
+    IncidentStatus,
+    NotificationKind,
+)
+from schemas.trend import TrendSpike
 from schemas.version import SCHEMA_VERSION
 
 __all__ = [
@@ -35,11 +43,17 @@ __all__ = [
     "Dyad",
     "EscalationAlert",
     "Evidence",
+    "Incident",
+    "IncidentEvidence",
+    "IncidentMember",
+    "IncidentStatus",
     "Judgement",
+    "NotificationKind",
     "RawArticle",
     "SeverityLevel",
     "Stage",
     "TaggedArticle",
     "TextField",
     "TopicTag",
+    "TrendSpike",
 ]

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from schemas.alert import EscalationAlert
 from schemas.article import Article, RawArticle, TaggedArticle
 from schemas.deadletter import DeadLetter
+from schemas.incident import Incident
+from schemas.trend import TrendSpike
 from schemas.version import SCHEMA_VERSION
 
 JSON_DIR = Path(__file__).resolve().parent / "json"
@@ -23,6 +25,8 @@ CONTRACTS: dict[str, tuple[type[BaseModel], str]] = {
     "tagged_article": (TaggedArticle, "serialization"),
     "escalation_alert": (EscalationAlert, "serialization"),
     "dead_letter": (DeadLetter, "serialization"),
+    "incident": (Incident, "serialization"),
+    "trend_spike": (TrendSpike, "serialization"),
 }
 
 

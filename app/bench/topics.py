@@ -22,6 +22,9 @@ def isolated_settings(
         tagged=f"{name}.tagged",
         alerts=f"{name}.alerts",
         dlq=f"{name}.dlq",
+        alerts_by_key=f"{name}.alerts-by-key",
+        incidents=f"{name}.incidents",
+        trend=f"{name}.trend",
     )
     return base.model_copy(
         update={
@@ -52,6 +55,9 @@ def worker_env(settings: Settings, web_port: int, data_dir: Path) -> dict[str, s
             "BRINKWATCH_TOPICS__TAGGED": topics.tagged,
             "BRINKWATCH_TOPICS__ALERTS": topics.alerts,
             "BRINKWATCH_TOPICS__DLQ": topics.dlq,
+            "BRINKWATCH_TOPICS__ALERTS_BY_KEY": topics.alerts_by_key,
+            "BRINKWATCH_TOPICS__INCIDENTS": topics.incidents,
+            "BRINKWATCH_TOPICS__TREND": topics.trend,
             "BRINKWATCH_WEB_PORT": str(web_port),
             "BRINKWATCH_DATA_DIR": str(data_dir),
             "BRINKWATCH_LOG_LEVEL": "info",

@@ -16,6 +16,7 @@ from rich.progress import Progress
 from app.cli.bench import bench_command
 from app.cli.eval_articles import articles_command
 from app.cli.eval_escalation import escalation_command
+from app.cli.eval_incidents import incidents_command
 from app.cli.eval_topics import topics_command
 from app.settings import Settings, get_settings
 
@@ -174,7 +175,12 @@ def produce(file: str, topic: str | None, rate: float | None, wait_for_topic: bo
 @click.option("--json", "as_json", is_flag=True, help="Print alerts as JSON lines.")
 @click.option("--max", "max_alerts", type=int, default=None, help="Stop after N alerts.")
 @click.option("--timeout", type=float, default=None, help="Stop after S seconds.")
-@click.option("--topic", default=None, help="Topic to read (default: the alert topic).")
+@click.option(
+    "--topic",
+    default=None,
+    help="Topic to read (default: the alert topic); a setting's name (incidents, trend, dlq, "
+    "...) reads the topic it names. Records are printed as JSON lines.",
+)
 def tail(
     from_beginning: bool,
     as_json: bool,
@@ -200,7 +206,9 @@ def tail(
             print_alert(out, EscalationAlert.model_validate_json(value))
         return max_alerts is None or seen < max_alerts
 
-    asyncio.run(consume(settings, topic or settings.topics.alerts, from_beginning, show, timeout))
+    names = settings.topics.model_dump()
+    target = names.get(topic, topic) if topic else settings.topics.alerts
+    asyncio.run(consume(settings, target, from_beginning, show, timeout))
 
 
 @main.command()
@@ -309,6 +317,7 @@ def export_schemas(check: bool) -> None:
 evaluate.add_command(topics_command)
 evaluate.add_command(escalation_command)
 evaluate.add_command(articles_command)
+evaluate.add_command(incidents_command)
 main.add_command(bench_command)
 
 if __name__ == "__main__":

@@ -342,5 +342,14 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
     from app.web import register_web
 
     register_agents(app, topics, pipeline or Pipeline.from_settings(settings), settings)
+    if settings.incidents.enabled:
+        from app.streaming.incident_agents import register_incident_agents
+
+        register_incident_agents(
+            app,
+            settings,
+            DirectOutput(app, settings.topics.incidents),
+            DirectOutput(app, settings.topics.trend),
+        )
     register_web(app, topics, settings)
     return app

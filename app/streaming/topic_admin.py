@@ -22,7 +22,21 @@ log = logging.getLogger(__name__)
 def pipeline_topic_names(settings: Settings) -> list[str]:
     """Every topic the pipeline reads or writes."""
     topics = settings.topics
-    return [topics.raw, topics.valid, topics.tagged, topics.alerts, topics.dlq]
+    names = [topics.raw, topics.valid, topics.tagged, topics.alerts, topics.dlq]
+    if settings.incidents.enabled:
+        names += [topics.alerts_by_key, topics.trend, *compacted_topic_names(settings)]
+    return names
+
+
+def compacted_topic_names(settings: Settings) -> list[str]:
+    """Topics whose latest record per key is the state: incidents and the table changelogs
+    (Faust declares those only when allowed to declare topics, which brinkwatch is not)."""
+    if not settings.incidents.enabled:
+        return []
+    # Imported here: the agents module is only needed when incidents are on.
+    from app.streaming.incident_agents import table_names
+
+    return [settings.topics.incidents, *table_names(settings)]
 
 
 async def ensure_topics(
@@ -37,8 +51,15 @@ async def ensure_topics(
         missing = [name for name in wanted if name not in existing]
         if not missing:
             return []
+        compacted = set(compacted_topic_names(settings))
         new_topics = [
-            NewTopic(name, settings.partitions, settings.replication_factor) for name in missing
+            NewTopic(
+                name,
+                settings.partitions,
+                settings.replication_factor,
+                topic_configs={"cleanup.policy": "compact"} if name in compacted else {},
+            )
+            for name in missing
         ]
         try:
             await admin.create_topics(new_topics)

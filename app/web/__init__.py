@@ -17,6 +17,9 @@ from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
 from app.web.health import BrokerState, HealthWatch, Positions, ProgressTracker
+from app.web.incident_feed import IncidentFeed
+from app.web.incident_routes import add_incident_routes
+from app.web.incident_view import IncidentView
 from app.web.lag import OffsetSampler
 from app.web.routes import add_health_routes, add_routes
 from app.web.security import check_exposure, require_token
@@ -53,7 +56,17 @@ def register_web(app: Any, topics: Any, settings: Settings) -> Dashboard | None:
     app.result_listeners.append(dashboard.on_results)
     app.service(DashboardFeed(dashboard, skip_origin=app.origin))
     add_routes(web_app, dashboard, lambda: readiness(app, dashboard, broker, progress))
+    add_incident_routes(web_app, _incident_view(app, settings))
     return dashboard
+
+
+def _incident_view(app: Any, settings: Settings) -> IncidentView | None:
+    """The incidents panel's view, fed while the worker runs; None when incidents are off."""
+    if not settings.incidents.enabled:
+        return None
+    view = IncidentView(settings.incidents.trend())
+    app.service(IncidentFeed(view, settings))
+    return view
 
 
 def consumer_positions(app: Any) -> Positions:

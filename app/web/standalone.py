@@ -19,6 +19,7 @@ from app.settings import Settings
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
 from app.web.health import HealthWatch
+from app.web.incident_routes import add_incident_routes
 from app.web.routes import add_routes
 from app.web.security import check_exposure, require_token
 
@@ -33,6 +34,8 @@ def build_web_app(dashboard: Dashboard) -> web.Application:
     web_app = web.Application()
     require_token(web_app, dashboard.settings)
     add_routes(web_app, dashboard, lambda: readiness(dashboard))
+    # The incidents panel is served by workers' dashboards only (docs/incidents.md).
+    add_incident_routes(web_app, None)
     return web_app
 
 

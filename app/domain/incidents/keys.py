@@ -1,0 +1,31 @@
+"""Which alerts may share an incident (the grouping key) and the incident's deterministic id."""
+
+from __future__ import annotations
+
+import uuid
+
+from schemas import EscalationAlert
+
+# Incident ids are uuid5 in this namespace over the grouping key and the first alert's id, so a
+# replay (or a restart that reprocesses alerts) recomputes the same ids.
+INCIDENT_ID_NAMESPACE = uuid.UUID("0b7a4f1e-6c2d-5e8a-9f3b-2d4c6e8a1b3c")
+NO_COUNTRY = "-"
+
+
+def grouping_key(alert: EscalationAlert) -> str:
+    """The main country of the alert: the dyad's source, else the first actor, else ``-``.
+
+    One country rather than the (source, target) pair: outlets often name the same event's
+    dyad differently (one finds no target, another reads it the other way round), and the
+    text similarity inside the key separates unrelated events of the same country.
+    """
+    if alert.dyad is not None:
+        return alert.dyad.source
+    if alert.actors:
+        return alert.actors[0]
+    return NO_COUNTRY
+
+
+def incident_id_for(key: str, first_alert_id: str) -> str:
+    """Deterministic incident id: the same first alert under the same key gives the same id."""
+    return str(uuid.uuid5(INCIDENT_ID_NAMESPACE, f"{key}|{first_alert_id}"))

@@ -1,0 +1,92 @@
+"""Near-duplicate text across outlets: MinHash signatures (datasketch) of word shingles from the
+headline and the evidence sentences of an alert.
+
+The alert carries the headline and the sentences that matched the escalation rules, not the
+whole body; those sentences are the event's own description (who did what), which is what two
+outlets covering one event share.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+from app.domain.actor_lexicon import load_vocabulary
+from schemas import EscalationAlert
+
+NUM_PERM = 128
+_SEED = 1
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# Words so common in news that sharing them says nothing about the event.
+_STOP = frozenset(
+    """the and for that with from this have has had was were are but not its his her their
+    they them who whom which what when where will would said says say also after before over
+    into about than then there been more most other some such only just can could may might
+    one two new year years told reuters according update""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """Words of country names, demonyms and capitals (from the actor vocabulary).
+
+    Alerts are compared only within one grouping key (a country), where these words are
+    shared by every event: they would make two events about one country look alike.
+    """
+    words: set[str] = set()
+    for form in load_vocabulary().forms.values():
+        if form.code is not None and form.kind in ("name", "demonym", "capital"):
+            words.update(m.lower() for m in _WORD.findall(form.text))
+    return frozenset(words)
+
+
+def shingles(alert: EscalationAlert) -> set[str]:
+    """Content words (lower case, 3+ letters, no stop words)."""
+    sentences = [alert.title] + [
+        evidence.sentence for category in alert.categories for evidence in category.evidence
+    ]
+    return text_shingles(sentences)
+
+
+def text_shingles(texts: Iterable[str]) -> set[str]:
+    """Shingles of several texts: their content words. Single words rather than n-grams:
+    outlets paraphrase (word order and phrasing differ), the names and facts stay."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(m.lower() for m in _WORD.findall(text))
+    return found - _STOP - country_words()
+
+
+def signature(tokens: set[str]) -> str:
+    """The MinHash of a shingle set with the set's size, packed as ``size:base64`` (512 bytes
+    of hashes) for table state; ``""`` for an empty set."""
+    if not tokens:
+        return ""
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    minhash.update_batch([token.encode("utf-8") for token in sorted(tokens)])
+    # datasketch's hash values are below 2**32: uint32 halves the stored size.
+    packed = base64.b64encode(minhash.hashvalues.astype("<u4").tobytes()).decode("ascii")
+    return f"{len(tokens)}:{packed}"
+
+
+def similarity(first: str, second: str) -> float:
+    """Estimated overlap coefficient |A & B| / min(|A|, |B|) of two packed signatures.
+
+    From MinHash's Jaccard estimate J and the set sizes: |A & B| = J (|A| + |B|) / (1 + J).
+    Overlap rather than Jaccard: a headline with a few evidence sentences and a bare headline
+    about the same event share most of the shorter text, not of the union.
+    """
+    if not first or not second:
+        return 0.0  # no words: never "the same text"
+    size_a, packed_a = first.split(":", 1)
+    size_b, packed_b = second.split(":", 1)
+    a = np.frombuffer(base64.b64decode(packed_a), dtype="<u4")
+    b = np.frombuffer(base64.b64decode(packed_b), dtype="<u4")
+    jaccard = float(np.count_nonzero(a == b)) / NUM_PERM
+    n_a, n_b = int(size_a), int(size_b)
+    return min(1.0, jaccard * (n_a + n_b) / (1.0 + jaccard) / min(n_a, n_b))

@@ -1,0 +1,158 @@
+"""Incident evaluation: labelled article pairs through the real pipeline and the incident
+engine, scored pairwise (positive = both articles end in one incident).
+
+An article that raises no alert joins no incident, so a same-event pair with such an article
+counts as not grouped: the figures measure what the incident feed does, and the report says how
+many positives were lost that way (``positives_without_two_alerts``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.domain.incidents.engine import IncidentEngine, book_for
+from app.domain.incidents.keys import grouping_key
+from app.domain.pipeline import Pipeline
+from app.evaluation.jsonl import EvalInputError, read_records
+from schemas import EscalationAlert
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPair:
+    """Two raw articles (as producers send them) and whether they report one event."""
+
+    line: int
+    a: bytes
+    b: bytes
+    same: bool
+    hard: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PairOutcome:
+    """What the pipeline and the engine made of one pair."""
+
+    pair: LabelledPair
+    alerts: tuple[EscalationAlert | None, EscalationAlert | None]
+    grouped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReport:
+    """Pairwise counts and the outcomes behind them."""
+
+    outcomes: list[PairOutcome]
+
+    def _count(self, same: bool, grouped: bool) -> int:
+        return sum(1 for o in self.outcomes if o.pair.same is same and o.grouped is grouped)
+
+    @property
+    def n(self) -> int:
+        """Pairs scored."""
+        return len(self.outcomes)
+
+    @property
+    def precision(self) -> float:
+        """Grouped pairs that are one event / grouped pairs."""
+        tp = self._count(True, True)
+        return _ratio(tp, tp + self._count(False, True))
+
+    @property
+    def recall(self) -> float:
+        """Grouped pairs that are one event / pairs that are one event."""
+        tp = self._count(True, True)
+        return _ratio(tp, tp + self._count(True, False))
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return _ratio(2 * p * r, p + r)
+
+    def to_dict(self) -> dict[str, object]:
+        """The figures as JSON-ready data."""
+        keys = [
+            (grouping_key(a), grouping_key(b)) if a and b else None
+            for a, b in (o.alerts for o in self.outcomes)
+        ]
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "n": self.n,
+            "tp": self._count(True, True),
+            "fp": self._count(False, True),
+            "fn": self._count(True, False),
+            "tn": self._count(False, False),
+            "positives_without_two_alerts": sum(
+                1 for o, k in zip(self.outcomes, keys, strict=True) if o.pair.same and k is None
+            ),
+            # The grouping key bounds recall: alerts of different keys are never compared.
+            "positives_with_different_keys": sum(
+                1
+                for o, k in zip(self.outcomes, keys, strict=True)
+                if o.pair.same and k is not None and k[0] != k[1]
+            ),
+        }
+
+
+def read_pairs(path: Path) -> list[LabelledPair]:
+    """Read ``{"a": ARTICLE, "b": ARTICLE, "same": bool}`` lines (ARTICLE as on articles.raw)."""
+    pairs: list[LabelledPair] = []
+    for number, record in read_records(path):
+        a, b, same = record.get("a"), record.get("b"), record.get("same")
+        if not isinstance(a, dict) or not isinstance(b, dict) or not isinstance(same, bool):
+            raise EvalInputError(f"{path}:{number}: needs objects 'a' and 'b' and boolean 'same'")
+        pairs.append(LabelledPair(number, _raw(a), _raw(b), same, bool(record.get("hard", False))))
+    return pairs
+
+
+def analyze_pairs(
+    pairs: Sequence[LabelledPair], pipeline: Pipeline, now: datetime | None = None
+) -> list[tuple[EscalationAlert | None, EscalationAlert | None]]:
+    """The alert (or None) of each article of each pair, through the worker's pipeline."""
+    now = now or datetime.now(UTC)
+    return [(pipeline.analyze(p.a, now).alert, pipeline.analyze(p.b, now).alert) for p in pairs]
+
+
+def evaluate(
+    pairs: Sequence[LabelledPair],
+    alerts: Iterable[tuple[EscalationAlert | None, EscalationAlert | None]],
+    engine: IncidentEngine,
+) -> IncidentReport:
+    """Group each pair on its own (in event-time order) and score it."""
+    outcomes = [
+        PairOutcome(pair, (a, b), grouped_together(engine, a, b))
+        for pair, (a, b) in zip(pairs, alerts, strict=True)
+    ]
+    return IncidentReport(outcomes)
+
+
+def grouped_together(
+    engine: IncidentEngine, a: EscalationAlert | None, b: EscalationAlert | None
+) -> bool:
+    """Whether the engine puts both alerts in one incident (False when either is missing or
+    they have different grouping keys, as the worker never compares those)."""
+    if a is None or b is None or grouping_key(a) != grouping_key(b):
+        return False
+    first, second = sorted((a, b), key=lambda alert: alert.published_at)
+    book = book_for(first)
+    engine.observe(book, first)
+    engine.observe(book, second)
+    return any(
+        incident.has_alert(a.alert_id) and incident.has_alert(b.alert_id)
+        for incident in book.incidents
+    )
+
+
+def _raw(article: dict[str, Any]) -> bytes:
+    return json.dumps(article, ensure_ascii=False).encode("utf-8")
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0

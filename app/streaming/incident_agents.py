@@ -1,0 +1,187 @@
+"""Thin agents that turn per-article alerts into incidents (docs/incidents.md).
+
+    alerts.escalation --key_alerts--> alerts.by-incident-key (keyed by grouping key)
+        --group_incidents--> incidents (compacted, keyed by incident id)
+
+Repartitioning by the grouping key puts every alert of one key on one partition, so one
+incident lives on one worker. ``group_incidents`` keeps a ``Book`` per key in a table (changelog
+topic, memory or RocksDB store) and a clock per partition; a timer sends a tick into each
+partition this worker owns, so that quiet incidents resolve (tables may only change inside a
+stream event: the tick is one). All decisions are in ``app.domain.incidents``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from app import metrics
+from app.domain.incidents.clock import PartitionClock
+from app.domain.incidents.engine import Change, IncidentEngine
+from app.domain.incidents.keys import grouping_key
+from app.domain.incidents.record import incident_record
+from app.domain.incidents.state import Book
+from app.domain.trends import (
+    SpikeChange,
+    TrendState,
+    TrendTracker,
+    entities,
+    spike_record,
+)
+from app.settings import Settings
+from schemas import EscalationAlert
+
+log = logging.getLogger(__name__)
+TICK_KEY = b"~tick"  # grouping keys are ISO alpha-3 codes or "-": never this
+BOOKS_TABLE = "incident-books"
+CLOCKS_TABLE = "incident-clocks"
+TRENDS_TABLE = "trends"
+
+
+def table_names(settings: Settings) -> list[str]:
+    """The changelog topics of the incident tables (created with the other topics)."""
+    return [
+        f"{settings.app_id}-{name}-changelog" for name in (BOOKS_TABLE, CLOCKS_TABLE, TRENDS_TABLE)
+    ]
+
+
+def register_incident_agents(
+    app: Any, settings: Settings, output: Any, trend_output: Any
+) -> dict[str, Any]:
+    """Register the incident agents, tables and tick timer on ``app``; return them by name.
+
+    ``output`` publishes to the incidents topic, ``trend_output`` to the trend topic
+    (``send(key=..., value=...)``).
+    """
+    names = settings.topics
+    store = "rocksdb://" if settings.incidents.store == "rocksdb" else "memory://"
+    alerts = app.topic(names.alerts, value_serializer="raw", key_serializer="raw")
+    keyed = app.topic(names.alerts_by_key, value_serializer="raw", key_serializer="raw")
+    books = app.Table(BOOKS_TABLE, default=None, partitions=settings.partitions, store=store)
+    clocks = app.Table(CLOCKS_TABLE, default=None, partitions=settings.partitions, store=store)
+    trends = app.Table(TRENDS_TABLE, default=None, partitions=settings.partitions, store=store)
+    engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
+    trend_policy = settings.incidents.trend()
+    tracker = TrendTracker(trend_policy)
+
+    # concurrency=1: agents that write tables must (faust-notes), and #606.
+    @app.agent(alerts, name="key_alerts", concurrency=1)
+    async def key_alerts(stream: Any) -> None:
+        async for event in stream.events():
+            alert = _decode(event.message.value)
+            if alert is not None:
+                await keyed.send(key=grouping_key(alert).encode(), value=event.message.value)
+
+    @app.agent(keyed, name="group_incidents", concurrency=1)
+    async def group_incidents(stream: Any) -> None:
+        async for event in stream.events():
+            partition = event.message.partition
+            now = datetime.now(UTC)
+            if event.message.key == TICK_KEY:
+                changes = _tick(engine, books, clocks, partition, now)
+            else:
+                alert = _decode(event.message.value)
+                if alert is None:
+                    continue
+                changes = _observe(engine, books, clocks, partition, alert, now)
+                # No change: a redelivered alert, already counted in its trends too.
+                for spike in _trend(tracker, trends, alert) if changes else []:
+                    spike_out = spike_record(spike, trend_policy)
+                    await trend_output.send(
+                        key=spike_out.entity.encode(), value=spike_out.model_dump_json().encode()
+                    )
+                    metrics.TREND_SPIKES.labels(spike_out.kind).inc()
+            for change in changes:
+                record = incident_record(change, now)
+                await output.send(
+                    key=record.incident_id.encode(), value=record.model_dump_json().encode()
+                )
+                metrics.record_incident_change(change.notification)
+
+    @app.timer(settings.incidents.tick_interval_s, name="tick_incidents")
+    async def tick_incidents() -> None:
+        # Only the partitions this worker owns: another worker ticks its own.
+        for tp in app.assignor.assigned_actives():
+            if tp.topic == names.alerts_by_key:
+                await keyed.send(key=TICK_KEY, value=b"{}", partition=tp.partition)
+
+    return {
+        "key_alerts": key_alerts,
+        "group_incidents": group_incidents,
+        "tick_incidents": tick_incidents,
+        "books": books,
+        "clocks": clocks,
+        "trends": trends,
+    }
+
+
+def _decode(value: bytes | None) -> EscalationAlert | None:
+    # Alerts are our own output; one that does not parse is logged and counted, not retried.
+    try:
+        return EscalationAlert.model_validate_json(value or b"")
+    except ValidationError as exc:
+        metrics.INCIDENT_INPUT_ERRORS.inc()
+        log.error("alert not usable for incidents: %s", str(exc)[:300])
+        return None
+
+
+def _observe(
+    engine: IncidentEngine,
+    books: Any,
+    clocks: Any,
+    partition: int,
+    alert: EscalationAlert,
+    now: datetime,
+) -> list[Change]:
+    key = grouping_key(alert)
+    stored = books.get(key)
+    book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
+    changes = engine.observe(book, alert)
+    if changes:
+        books[key] = book.model_dump(mode="json")
+    clock = PartitionClock.load(clocks.get(str(partition)))
+    clock.saw(alert.published_at, now, key)
+    clocks[str(partition)] = clock.dump()
+    return changes
+
+
+def _trend(tracker: TrendTracker, trends: Any, alert: EscalationAlert) -> list[SpikeChange]:
+    changes = []
+    for entity in entities(alert, grouping_key(alert)):
+        stored = trends.get(entity)
+        state = TrendState.model_validate(stored) if stored else TrendState(entity=entity)
+        change = tracker.observe(state, alert)
+        trends[entity] = state.model_dump(mode="json")
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _tick(
+    engine: IncidentEngine, books: Any, clocks: Any, partition: int, now: datetime
+) -> list[Change]:
+    clock = PartitionClock.load(clocks.get(str(partition)))
+    at = clock.now(now)
+    if at is None:
+        return []
+    changes: list[Change] = []
+    firing = 0
+    for key in list(clock.keys):
+        stored = books.get(key)
+        book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
+        before = len(book.incidents)
+        found = engine.advance(book, at)
+        changes.extend(found)
+        firing += sum(1 for incident in book.incidents if incident.status == "firing")
+        if not book.incidents:
+            if stored:
+                del books[key]
+            clock.keys.remove(key)
+        elif found or len(book.incidents) != before:
+            books[key] = book.model_dump(mode="json")
+    clocks[str(partition)] = clock.dump()
+    metrics.OPEN_INCIDENTS.labels(str(partition)).set(firing)
+    return changes

@@ -1,0 +1,155 @@
+"""Replay the 2016 stream through the pipeline, the incident engine and the trend tracker in
+event time, in process (the agents' domain code, without Kafka), and report what an operator
+would have received.
+
+    python scripts/replay_incidents.py [--shared ../shared] [--partitions 3]
+        [--out artifacts/incident_replay.json]
+
+Articles are taken in ``published_at`` order. Grouping keys are spread over ``--partitions``
+partition clocks as the worker's are (each clock is the latest event time on its partition;
+after every alert the books of its partition are advanced, as a tick would). At the end every
+clock runs past the quiet period so that all incidents resolve. State size: the JSON bytes of
+the books and trend states (what the tables hold), at their peak and as written to the
+changelogs (one book write per alert), per 100,000 articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app.domain.incidents.engine import Change, IncidentEngine
+from app.domain.incidents.keys import grouping_key
+from app.domain.incidents.state import Book
+from app.domain.pipeline import Pipeline
+from app.domain.trends import TrendState, TrendTracker, entities
+from app.evaluation.labelled_stream import STREAM_PATH
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--partitions", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "artifacts/incident_replay.json")
+    args = parser.parse_args()
+    settings = Settings()
+    pipeline = Pipeline.from_settings(settings)
+    engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
+    tracker = TrendTracker(settings.incidents.trend())
+    rows = [json.loads(line) for line in (args.shared / STREAM_PATH).open(encoding="utf-8")]
+    rows.sort(key=lambda row: row["date"])
+
+    books: dict[str, Book] = {}
+    trends: dict[str, TrendState] = {}
+    clocks: dict[int, datetime] = {}
+    notifications: Counter[str] = Counter()
+    incidents: dict[str, int] = {}  # id -> members at the last change
+    spikes: list[dict[str, Any]] = []
+    alerts = rejected = peak_state = changelog_bytes = trend_bytes = 0
+    now = datetime.now(UTC)
+
+    def apply(changes: list[Change]) -> None:
+        for change in changes:
+            incidents[change.incident.incident_id] = len(change.incident.members)
+            if change.notification:
+                notifications[change.notification] += 1
+
+    for number, row in enumerate(rows, start=1):
+        raw = {
+            "id": row["id"],
+            "url": row["url"],
+            "title": row["title"],
+            "body": row["text"],
+            "published_at": row["date"],
+            "source": row["feed"],
+        }
+        analysis = pipeline.analyze(json.dumps(raw).encode(), now)
+        if analysis.rejection is not None:
+            rejected += 1
+        alert = analysis.alert
+        if alert is not None:
+            alerts += 1
+            key = grouping_key(alert)
+            partition = zlib.crc32(key.encode()) % args.partitions
+            book = books.setdefault(key, Book(key=key, partition=partition))
+            apply(engine.observe(book, alert))
+            changelog_bytes += len(book.model_dump_json())
+            clocks[partition] = max(clocks.get(partition, alert.published_at), alert.published_at)
+            for other in books.values():
+                if other.partition == partition and other is not book:
+                    apply(engine.advance(other, clocks[partition]))
+            for entity in entities(alert, key):
+                state = trends.setdefault(entity, TrendState(entity=entity))
+                change = tracker.observe(state, alert)
+                trend_bytes += len(state.model_dump_json())
+                if change is not None:
+                    spikes.append(
+                        {
+                            "entity": change.entity,
+                            "kind": change.kind,
+                            "at": change.at.isoformat(),
+                            "index": round(change.index, 1),
+                            "baseline": round(change.baseline, 1),
+                            "title": alert.title,
+                        }
+                    )
+        if number % 250 == 0 or number == len(rows):
+            size = sum(len(b.model_dump_json()) for b in books.values())
+            size += sum(len(t.model_dump_json()) for t in trends.values())
+            peak_state = max(peak_state, size)
+
+    policy = engine.notification
+    end = max(clocks.values()) + policy.resolve_after + policy.retain_resolved + timedelta(1)
+    for book in books.values():
+        apply(engine.advance(book, end))
+
+    sent = notifications["firing"] + notifications["update"] + notifications["repeat"]
+    per_100k = 100_000 / len(rows)
+    report = {
+        "articles": len(rows),
+        "rejected": rejected,
+        "alerts": alerts,
+        "incidents": len(incidents),
+        "incidents_with_2plus_alerts": sum(1 for n in incidents.values() if n >= 2),
+        "largest_incident": max(incidents.values(), default=0),
+        "notifications": dict(notifications),
+        "notifications_without_resolved": sent,
+        "notifications_per_alert": round(sent / alerts, 3) if alerts else None,
+        "notifications_per_alert_with_resolved": round(
+            (sent + notifications["resolved"]) / alerts, 3
+        )
+        if alerts
+        else None,
+        "spikes": [s for s in spikes if s["kind"] == "spike"],
+        "spike_ends": sum(1 for s in spikes if s["kind"] == "ended"),
+        "state_peak_bytes": peak_state,
+        "changelog_bytes_per_100k_articles": {
+            "incident-books": round(changelog_bytes * per_100k),
+            "trends": round(trend_bytes * per_100k),
+        },
+        "settings": settings.incidents.model_dump(),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    summary = {k: v for k, v in report.items() if k not in ("spikes", "settings")}
+    print(json.dumps(summary, indent=2))
+    by_entity: dict[str, int] = defaultdict(int)
+    for spike in report["spikes"]:  # type: ignore[union-attr]
+        by_entity[spike["entity"]] += 1
+        print(
+            f"spike {spike['at'][:16]} {spike['entity']:8} index {spike['index']:6} "
+            f"baseline {spike['baseline']:6}  {spike['title'][:70]}"
+        )
+    print(f"{len(report['spikes'])} spikes")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

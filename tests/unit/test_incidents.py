@@ -1,0 +1,179 @@
+"""Incident grouping and notification policy (pure domain, no Kafka)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.domain.incidents.engine import IncidentEngine, book_for
+from app.domain.incidents.keys import grouping_key, incident_id_for
+from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
+from app.domain.incidents.similarity import shingles, signature, similarity
+from app.domain.incidents.state import Book
+from tests.support.incidents import T0, make_alert
+
+MISSILE = "North Korea fires ballistic missile into sea off its east coast, Seoul says"
+MISSILE_2 = "North Korea fires ballistic missile off east coast into the sea"
+MISSILE_3 = "Seoul says North Korea fired a ballistic missile into sea off east coast"
+BORDER = "South Korean troops fire warning shots at border loudspeaker dispute escalates"
+
+
+@pytest.fixture
+def engine() -> IncidentEngine:
+    return IncidentEngine(GroupingPolicy(), NotificationPolicy())
+
+
+def test_key_is_dyad_source_else_first_actor_else_dash() -> None:
+    assert grouping_key(make_alert("a", MISSILE, dyad=("PRK", "KOR"))) == "PRK"
+    assert grouping_key(make_alert("a", MISSILE, dyad=None, actors=("KOR", "PRK"))) == "KOR"
+    assert grouping_key(make_alert("a", MISSILE, dyad=None, actors=())) == "-"
+
+
+def test_incident_id_is_deterministic() -> None:
+    assert incident_id_for("PRK", "x") == incident_id_for("PRK", "x")
+    assert incident_id_for("PRK", "x") != incident_id_for("KOR", "x")
+
+
+def test_similar_headlines_score_higher_than_different_events() -> None:
+    missile = signature(shingles(make_alert("a", MISSILE)))
+    assert similarity(missile, signature(shingles(make_alert("b", MISSILE_2)))) > 0.3
+    assert similarity(missile, signature(shingles(make_alert("c", BORDER)))) < 0.1
+    assert similarity("", missile) == 0.0
+
+
+def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -> None:
+    alerts = [
+        make_alert("a", MISSILE, source="A"),
+        make_alert("b", MISSILE_2, minutes=40, source="B"),
+        make_alert("c", MISSILE_3, minutes=90, source="C"),
+    ]
+    book = book_for(alerts[0])
+    for alert in alerts:
+        engine.observe(book, alert)
+    assert len(book.incidents) == 1
+    incident = book.incidents[0]
+    assert [m.article_id for m in incident.members] == ["a", "b", "c"]
+    assert incident.outlets == ["A", "B", "C"]
+
+
+def test_different_event_same_key_opens_a_second_incident(engine: IncidentEngine) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.observe(book, make_alert("b", BORDER, minutes=30))
+    assert len(book.incidents) == 2
+
+
+def test_far_apart_in_event_time_is_not_grouped(engine: IncidentEngine) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.observe(book, make_alert("b", MISSILE_2, minutes=60 * 72))
+    assert len([i for i in book.incidents if i.status == "firing"]) == 1
+    assert len(book.incidents) == 2
+
+
+def test_redelivered_alert_changes_nothing(engine: IncidentEngine) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    assert engine.observe(book, make_alert("a", MISSILE))
+    assert engine.observe(book, make_alert("a", MISSILE)) == []
+    assert len(book.incidents[0].members) == 1
+
+
+def test_group_wait_then_one_firing_notification(engine: IncidentEngine) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    first = engine.observe(book, make_alert("a", MISSILE, source="A"))
+    assert [c.notification for c in first] == [None]
+    second = engine.observe(book, make_alert("b", MISSILE_2, minutes=10, source="B"))
+    assert [c.notification for c in second] == [None]  # still inside group_wait
+    ticked = engine.advance(book, T0 + timedelta(minutes=31))
+    assert [c.notification for c in ticked] == ["firing"]
+    assert ticked[0].incident.notified_outlets == 2
+    assert engine.advance(book, T0 + timedelta(minutes=32)) == []
+
+
+def test_update_on_level_up_and_category_but_not_on_one_more_outlet(
+    engine: IncidentEngine,
+) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE, level="medium", severity=4.0))
+    engine.advance(book, T0 + timedelta(minutes=31))
+    same = engine.observe(book, make_alert("b", MISSILE_2, minutes=40, source="B", level="medium"))
+    assert [c.notification for c in same] == [None]
+    level_up = engine.observe(book, make_alert("c", MISSILE_3, minutes=50, source="C"))
+    assert [c.notification for c in level_up] == ["update"]
+    new_category = engine.observe(
+        book, make_alert("d", MISSILE, minutes=55, source="C", category="assault")
+    )
+    assert [c.notification for c in new_category] == ["update"]
+
+
+def test_update_after_n_more_outlets() -> None:
+    engine = IncidentEngine(GroupingPolicy(), NotificationPolicy(update_outlets=2))
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE, source="A"))
+    engine.advance(book, T0 + timedelta(minutes=31))
+    kinds = [
+        engine.observe(book, make_alert(n, MISSILE_2, minutes=40 + i, source=n))[0].notification
+        for i, n in enumerate(["b", "c"])
+    ]
+    assert kinds == [None, "update"]
+
+
+def test_resolved_after_quiet_period_then_dropped_after_retention(
+    engine: IncidentEngine,
+) -> None:
+    policy = engine.notification
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.advance(book, T0 + timedelta(minutes=31))
+    resolved = engine.advance(book, T0 + policy.resolve_after + timedelta(minutes=1))
+    assert [c.notification for c in resolved] == ["resolved"]
+    assert resolved[0].incident.resolved_at == T0 + policy.resolve_after
+    end = T0 + policy.resolve_after * 2 + policy.retain_resolved
+    assert engine.advance(book, end) == []
+    assert book.incidents == []
+
+
+def test_repeat_interval() -> None:
+    policy = NotificationPolicy(repeat_interval=timedelta(hours=2), resolve_after=timedelta(days=1))
+    engine = IncidentEngine(GroupingPolicy(), policy)
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.advance(book, T0 + timedelta(minutes=31))
+    repeated = engine.advance(book, T0 + timedelta(minutes=31) + timedelta(hours=2))
+    assert [c.notification for c in repeated] == ["repeat"]
+
+
+def test_resolved_without_send_resolved_is_state_only() -> None:
+    engine = IncidentEngine(GroupingPolicy(), NotificationPolicy(send_resolved=False))
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.advance(book, T0 + timedelta(minutes=31))
+    changes = engine.advance(book, T0 + timedelta(days=2))
+    assert [(c.incident.status, c.notification) for c in changes] == [("resolved", None)]
+
+
+def test_book_round_trips_through_json(engine: IncidentEngine) -> None:
+    book = book_for(make_alert("a", MISSILE))
+    engine.observe(book, make_alert("a", MISSILE))
+    engine.observe(book, make_alert("b", MISSILE_2, minutes=5, source="B"))
+    restored = Book.model_validate(book.model_dump(mode="json"))
+    assert restored == book
+    # the restored book keeps grouping: a third report joins the same incident
+    engine.observe(restored, make_alert("c", MISSILE_3, minutes=9, source="C"))
+    assert len(restored.incidents) == 1
+
+
+def test_membership_is_independent_of_ticks(engine: IncidentEngine) -> None:
+    alerts = [
+        make_alert("a", MISSILE),
+        make_alert("b", BORDER, minutes=20),
+        make_alert("c", MISSILE_2, minutes=45, source="B"),
+    ]
+    plain, ticked = book_for(alerts[0]), book_for(alerts[0])
+    for alert in alerts:
+        engine.observe(plain, alert)
+        engine.advance(ticked, alert.published_at + timedelta(minutes=5))
+        engine.observe(ticked, alert)
+    members = [[m.alert_id for m in i.members] for i in plain.incidents]
+    assert members == [[m.alert_id for m in i.members] for i in ticked.incidents]
