@@ -88,9 +88,10 @@ class IncidentSettings(BaseModel):
     )
 
     trend_floor: float = Field(
-        default=30.0,
+        default=12.0,
         ge=0,
-        description="No trend spike below this index (sum of severities over 24 h).",
+        description="No trend spike below this index (sum of severities over 24 h); above the "
+        "highest severity (10), so one article never makes a spike.",
     )
     trend_ratio_on: float = Field(
         default=3.0, gt=1, description="A spike starts at this multiple of the baseline."

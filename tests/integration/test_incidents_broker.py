@@ -59,6 +59,8 @@ def worker_env(
         BRINKWATCH_TOPICS__ALERTS_BY_KEY=f"{name}.alerts-by-key",
         BRINKWATCH_TOPICS__INCIDENTS=f"{name}.incidents",
         BRINKWATCH_TOPICS__TREND=f"{name}.trend",
+        # The scenario below counts alerts up to this floor (the default is lower).
+        BRINKWATCH_INCIDENTS__TREND_FLOOR="30",
     )
     with running_worker(env, tmp_path):
         yield env
