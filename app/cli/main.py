@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -122,7 +123,12 @@ def dashboard() -> None:
     "--rate", type=float, default=2.0, show_default=True, help="Demo articles per second."
 )
 def run(feed: Path, rate: float) -> None:
-    """The main job: local broker, worker with dashboard, and a demo feed replayed into it."""
+    """The main job: local broker, worker with dashboard, and a demo feed replayed into it.
+
+    Incidents and trends run here unless BRINKWATCH_INCIDENTS__ENABLED says otherwise (the
+    worker's default is off, for their CPU and changelog cost; the demo shows the panel).
+    """
+    os.environ.setdefault("BRINKWATCH_INCIDENTS__ENABLED", "true")
     settings = get_settings()
     if settings.uses_local_broker:
         _start_local_broker(settings)

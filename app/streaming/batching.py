@@ -54,9 +54,10 @@ async def event_batches(stream: Any, max_events: int) -> AsyncIterator[EventBatc
         for event in taken:
             message = event.message
             if not flow_control.is_active() or message.generation_id != app.consumer_generation_id:
-                # Fetched before a rebalance: faust's iterator skips and acks it too; the new
-                # owner of the partition reads it again from the committed offset.
-                _ack(sensors, stream, event, None)
+                # Fetched before a rebalance: dropped, and not acked (faust's iterator acks it,
+                # which can mark its offset done before the partition is read again: lost
+                # inputs under a rebalance); whoever owns the partition now reads it again
+                # from the committed offset.
                 continue
             if message.topic in acking_topics and not message.tracked:
                 message.tracked = True
