@@ -162,9 +162,17 @@ async def run_outage(
             assert stats["feed"]["connected"] is False
             assert all(row["in_per_s"] is None for row in stats["stages"]), stats["stages"]
             if driver is not None:
+                from selenium.common.exceptions import StaleElementReferenceException
                 from selenium.webdriver.support.ui import WebDriverWait
 
-                wait = WebDriverWait(driver, 15, poll_frequency=0.25)
+                # The page redraws its table every refresh: a row read mid-redraw is stale,
+                # which only means "look again".
+                wait = WebDriverWait(
+                    driver,
+                    15,
+                    poll_frequency=0.25,
+                    ignored_exceptions=(StaleElementReferenceException,),
+                )
                 await asyncio.to_thread(wait.until, page_shows_outage, "the outage on the page")
                 page_flip: float | None = time.monotonic() - asked
             else:

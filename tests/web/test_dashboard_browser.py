@@ -29,11 +29,14 @@ HOSTILE = (
 
 
 def wait_until(driver: Any, condition: Any, what: str) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT_S, poll_frequency=0.25).until(
-        condition, message=f"waited {WAIT_S:.0f} s for {what}"
-    )
+    # The page redraws its lists as data arrives: an element read mid-redraw is stale, which
+    # only means "look again".
+    return WebDriverWait(
+        driver, WAIT_S, poll_frequency=0.25, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition, message=f"waited {WAIT_S:.0f} s for {what}")
 
 
 def card_titled(driver: Any, text: str) -> Any:
