@@ -10,7 +10,6 @@ first output of the restarted worker, is printed (run with ``-s``), never assert
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from tests.support.accounting import Accounting, account
+from tests.support.accounting import Accounting, account, accounted_for
 from tests.support.factories import raw_article
 from tests.support.kafka_io import collect, produce
 from tests.support.worker import isolated_env, running_worker
@@ -113,16 +112,8 @@ def _run_dir(workdir: Path, incarnation: int) -> Path:
 async def _all_outputs(
     bootstrap: str, raw: str, valid: str, dlq: str, count: int
 ) -> dict[str, list[Any]]:
-    def complete(records: dict[str, list[Any]]) -> bool:
-        outputs = {json_url(r.value) for r in records[valid]}
-        letters = {r.key for r in records[dlq]}
-        return len(outputs) + len(letters) >= count
-
-    return await collect(bootstrap, [raw, valid, dlq], complete, timeout_s=180)
-
-
-def json_url(value: bytes) -> str:
-    return str(json.loads(value)["url"])
+    everything = accounted_for(count, raw, valid, dlq)
+    return await collect(bootstrap, [raw, valid, dlq], everything, timeout_s=180)
 
 
 def check(run: CrashRun, count: int) -> None:

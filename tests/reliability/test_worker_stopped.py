@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from app.producing import send_payloads
-from tests.support.accounting import account
+from tests.support.accounting import account, accounted_for
 from tests.support.factories import raw_article
 from tests.support.kafka_io import collect
 from tests.support.worker import isolated_env, running_worker, stop_process
@@ -65,10 +64,8 @@ async def stop_one_of_two(
         finally:
             await producer.stop()
 
-        def complete(records: dict[str, list[Any]]) -> bool:
-            return len(records[valid]) + len(records[dlq]) >= count
-
-        records = await collect(bootstrap, [raw, valid, dlq], complete, timeout_s=180)
+        everything = accounted_for(count, raw, valid, dlq)
+        records = await collect(bootstrap, [raw, valid, dlq], everything, timeout_s=180)
         assert await asyncio.to_thread(ready, first["BRINKWATCH_WEB_PORT"])
     accounting = account(records[raw], records[valid], records[dlq])
     print(accounting.summary())
@@ -79,12 +76,6 @@ async def stop_one_of_two(
     assert {r.partition for r in records[raw]} == set(range(6))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect: a rebalance after a SIGTERM loses 1-10 inputs in some runs (seen in "
-    "1 of 5 runs after events fetched before a rebalance stopped being acked, 3 of 4 before); "
-    "cause not found yet (README, Outages)",
-)
 async def test_a_stopped_worker_loses_nothing(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path
 ) -> None:
@@ -94,12 +85,6 @@ async def test_a_stopped_worker_loses_nothing(
 
 
 @pytest.mark.reliability
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect: a rebalance after a SIGTERM loses 1-10 inputs in some runs (seen in "
-    "1 of 5 runs after events fetched before a rebalance stopped being acked, 3 of 4 before); "
-    "cause not found yet (README, Outages)",
-)
 async def test_a_stopped_worker_loses_nothing_over_a_longer_stream(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path
 ) -> None:

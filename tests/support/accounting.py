@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka.structs import ConsumerRecord
 
@@ -71,3 +73,18 @@ def account(
         max(count - inputs_per_url[url], 0) for url, count in valid_urls.items()
     )
     return result
+
+
+def accounted_for(count: int, raw: str, valid: str, dlq: str) -> Callable[[dict[str, Any]], bool]:
+    """A ``collect`` stop condition: all ``count`` inputs are on ``raw`` and each has an output.
+
+    Counting output records instead would stop early whenever redeliveries (duplicates) make up
+    for inputs still being processed, and report those inputs as lost.
+    """
+
+    def done(records: dict[str, list[ConsumerRecord]]) -> bool:
+        if len(records[raw]) < count:
+            return False
+        return not account(records[raw], records[valid], records[dlq]).lost
+
+    return done
