@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.pipeline import Pipeline
+from app.evaluation.labelled_stream import raw_article_of
 from app.settings import Settings
 
 STREAM = Path(__file__).resolve().parents[2] / "shared/data/articles/news_stream_2016H1.jsonl"
@@ -58,15 +59,7 @@ def strata_of(pipeline: Pipeline, row: dict[str, str]) -> tuple[str | None, str 
     None where it belongs to none."""
     text = f"{row['title']}\n{row['text'] or ''}"
     words = len(_CONFLICT_WORDS.findall(text))
-    payload = json.dumps(
-        {
-            "url": row["url"],
-            "title": row["title"],
-            "body": row["text"],
-            "published_at": row["date"],
-            "source": row["feed"],
-        }
-    ).encode()
+    payload = json.dumps(raw_article_of(row)).encode()
     analysis = pipeline.analyze(payload, datetime(2016, 12, 31, tzinfo=UTC))
     detection = analysis.detection
     level = detection.severity_level if detection is not None else "none"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bench.synthetic import synthetic_articles
+from app.evaluation.labelled_stream import raw_article_of
 
 # One message in this many is malformed, so the dead-letter path is part of every figure.
 MALFORMED_EVERY = 40
@@ -86,15 +87,7 @@ def _read_dataset(path: Path) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             row = json.loads(line)
-            articles.append(
-                {
-                    "url": row["url"],
-                    "title": row["title"],
-                    "body": row["text"],
-                    "published_at": row["date"],
-                    "source": row["feed"],
-                }
-            )
+            articles.append(raw_article_of(row))
     return articles
 
 

@@ -14,6 +14,18 @@ from app.evaluation.jsonl import EvalInputError, read_records
 STREAM_PATH = Path("data") / "articles" / "news_stream_2016H1.jsonl"
 
 
+def raw_article_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A stream row (``id, date, title, feed, feed_category, url, words, text``) as the raw
+    article a producer would send: ``url``, ``title``, ``body``, ``published_at``, ``source``."""
+    return {
+        "url": row["url"],
+        "title": row["title"],
+        "body": row["text"],
+        "published_at": row["date"],
+        "source": row["feed"],
+    }
+
+
 def stream_articles(stream: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
     """The stream's rows whose id is in ``wanted``, as raw articles (``url``, ``title``,
     ``body``, ``published_at``, ``source``, ``id``)."""
@@ -22,14 +34,7 @@ def stream_articles(stream: Path, wanted: set[str]) -> dict[str, dict[str, Any]]
         for line in lines:
             row = json.loads(line)
             if row["id"] in wanted:
-                found[row["id"]] = {
-                    "id": row["id"],
-                    "url": row["url"],
-                    "title": row["title"],
-                    "body": row["text"],
-                    "published_at": row["date"],
-                    "source": row["feed"],
-                }
+                found[row["id"]] = {"id": row["id"], **raw_article_of(row)}
     return found
 
 
@@ -73,12 +78,6 @@ def stream_payloads(stream: Path) -> list[bytes]:
     with stream.open(encoding="utf-8") as lines:
         for line in lines:
             row = json.loads(line)
-            raw = {
-                "url": row["url"],
-                "title": row["title"],
-                "body": row["text"] or "",
-                "published_at": row["date"],
-                "source": row["feed"],
-            }
+            raw = {**raw_article_of(row), "body": row["text"] or ""}
             payloads.append(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
     return payloads
