@@ -30,6 +30,7 @@ from app import localkafka
 from app.localkafka import Listener
 from app.localkafka.config import HOST
 from app.settings import LocalBroker, Settings
+from tests.support.private_broker import free_ports
 
 Protocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 
@@ -188,17 +189,6 @@ class SecuredBroker:
         return Settings.model_validate(values)
 
 
-def _free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind((HOST, 0))
-        return [int(sock.getsockname()[1]) for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
-
-
 def _server_properties(
     listeners: list[Listener], tls: TlsMaterial, password: str
 ) -> dict[str, str]:
@@ -235,7 +225,7 @@ def _wait_listening(ports: list[int], timeout_s: float) -> None:
 @contextmanager
 def secured_broker(home: Path, tls: TlsMaterial, jars_root: Path) -> Iterator[SecuredBroker]:
     """Start the secured broker under ``home`` (its own run dir) and always stop it."""
-    port, controller, sasl, tls_port, sasl_tls = _free_ports(5)
+    port, controller, sasl, tls_port, sasl_tls = free_ports(5)
     broker = LocalBroker(port=port, controller_port=controller, home=home, start_timeout_s=120)
     listeners: dict[Protocol, Listener] = {
         "SASL_PLAINTEXT": Listener("CLIENT_SASL", sasl, "SASL_PLAINTEXT"),
