@@ -62,6 +62,17 @@ class IncidentSettings(BaseModel):
         description="Minimum overlap of headline + evidence words (MinHash estimate); tuned "
         "on half of tests/data/incident_pairs.jsonl (docs/incidents.md).",
     )
+    home_country: str = Field(
+        default="USA",
+        description="Grouping key of alerts that name no country: the outlets' home country, "
+        "whose domestic reports often name none ('-': such alerts only group together).",
+    )
+    members_kept: int = Field(
+        default=20,
+        ge=2,
+        description="Members an incident lists (the first and the most recent); its counts "
+        "stay exact.",
+    )
     group_wait_s: float = Field(
         default=1800.0, ge=0, description="Event-time wait before an incident's first notice."
     )
@@ -118,6 +129,8 @@ class IncidentSettings(BaseModel):
             max_gap=timedelta(hours=self.max_gap_h),
             min_similarity=self.min_similarity,
             max_span=timedelta(hours=self.max_span_h),
+            home_country=self.home_country,
+            members_kept=self.members_kept,
         )
 
     def notification(self) -> NotificationPolicy:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.domain.incidents.keys import grouping_key
+from app.domain.incidents.keys import main_country
 from app.domain.trends import TrendPolicy, TrendState, TrendTracker, entities
 from schemas import EscalationAlert, Incident, TrendSpike
 
@@ -59,7 +59,7 @@ class IncidentView:
         except ValidationError:
             self.skipped += 1
             return
-        for entity in entities(alert, grouping_key(alert)):
+        for entity in entities(alert, main_country(alert)):
             state = self._trends.setdefault(entity, TrendState(entity=entity))
             self._tracker.observe(state, alert)
 

@@ -21,6 +21,11 @@ class GroupingPolicy:
         signatures_kept: how many recent members' signatures an incident keeps for matching.
         require_shared_category: the alert must share an escalation category with the
             incident (off: any category is compatible).
+        home_country: the grouping key of alerts that name no country (the outlets' home
+            country, whose domestic reports often name none); ``-`` keeps them apart.
+        members_kept: how many members (the first and the most recent) an incident lists;
+            its counts stay exact. More than ``signatures_kept``: matching compares with the
+            signatures of the most recent listed members.
     """
 
     max_gap: timedelta = timedelta(hours=36)
@@ -28,6 +33,8 @@ class GroupingPolicy:
     max_span: timedelta = timedelta(hours=72)
     signatures_kept: int = 4
     require_shared_category: bool = False
+    home_country: str = "-"
+    members_kept: int = 20
 
 
 @dataclass(frozen=True, slots=True)
