@@ -40,7 +40,7 @@ TICK_KEY = b"~tick"  # grouping keys are ISO alpha-3 codes or "-": never this
 INDEX_TABLE = "incident-index"
 STATES_TABLE = "incident-states"
 CLOCKS_TABLE = "incident-clocks"
-TRENDS_TABLE = "trends"
+TRENDS_TABLE = "trend-hours"
 
 
 def table_names(settings: Settings) -> list[str]:

@@ -40,7 +40,7 @@ class IncidentEngine:
 
     def key(self, alert: EscalationAlert) -> str:
         """The alert's grouping key under this policy."""
-        return grouping_key(alert, self.grouping.home_country)
+        return grouping_key(alert, self.grouping.home_country, self.grouping.key_by)
 
     def new_book(self, alert: EscalationAlert, partition: int = 0) -> Book:
         """A new, empty in-memory book for the alert's grouping key."""
