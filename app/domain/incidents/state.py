@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 
 from schemas import (
     Dyad,
@@ -89,6 +89,13 @@ class IndexEntry(BaseModel):
     last: datetime
     due: datetime
     resolved: bool = False
+
+    @field_serializer("first", "last", "due")
+    def _compact(self, at: datetime) -> int | str:
+        # Whole seconds as a Unix time (read back as UTC), else ISO: the index is rewritten
+        # at every alert of its key, so its rows are kept short.
+        stamp = at.timestamp()
+        return int(stamp) if stamp.is_integer() and at.utcoffset() is not None else at.isoformat()
 
 
 class KeyIndex(BaseModel):

@@ -75,7 +75,7 @@ def save_book(book: Book, index: Table, states: Table) -> None:
                 del states[key]
     if book.index_changed:
         if book.index.entries:
-            index[book.key] = book.index.model_dump(mode="json")
+            index[book.key] = book.index.model_dump(mode="json", exclude_defaults=True)
         elif book.key in index:
             del index[book.key]
     book.saved()
