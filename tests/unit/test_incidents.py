@@ -11,6 +11,7 @@ from app.domain.incidents.keys import grouping_key, incident_id_for
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.record import incident_record
 from app.domain.incidents.similarity import shingles, signature, similarity
+from app.domain.incidents.state import IndexEntry, KeyIndex
 from app.domain.incidents.tables import open_book, save_book
 from tests.support.incidents import T0, make_alert
 
@@ -269,3 +270,13 @@ def test_membership_is_independent_of_ticks(engine: IncidentEngine) -> None:
         engine.observe(ticked, alert)
     members = [[m.alert_id for m in i.members] for i in plain.incidents]
     assert members == [[m.alert_id for m in i.members] for i in ticked.incidents]
+
+
+def test_index_rows_are_short_and_read_back_exactly() -> None:
+    whole, fraction = T0, T0 + timedelta(microseconds=250)
+    index = KeyIndex(key="PRK", entries=[IndexEntry(id="i", first=whole, last=fraction, due=whole)])
+    stored = index.model_dump(mode="json", exclude_defaults=True)
+    assert stored["entries"][0]["first"] == int(whole.timestamp())  # not an ISO string
+    restored = KeyIndex.model_validate(stored).entries[0]
+    assert (restored.first, restored.last, restored.due) == (whole, fraction, whole)
+    assert not restored.resolved
