@@ -280,3 +280,19 @@ def test_index_rows_are_short_and_read_back_exactly() -> None:
     restored = KeyIndex.model_validate(stored).entries[0]
     assert (restored.first, restored.last, restored.due) == (whole, fraction, whole)
     assert not restored.resolved
+
+
+def test_an_index_row_without_its_record_is_dropped(engine: IncidentEngine) -> None:
+    index: dict[str, object] = {}
+    states: dict[str, object] = {}
+    alert = make_alert("a", MISSILE)
+    book = open_book(index, states, "PRK", 0)
+    engine.observe(book, alert)
+    save_book(book, index, states)
+    (incident_id,) = (entry.id for entry in book.index.entries)
+    del states[incident_id]  # as if the worker died before this record was written
+    book = open_book(index, states, "PRK", 0)
+    assert book.index.entries == [] and book.index_changed
+    # the redelivered alert opens the incident again, under the same id
+    engine.observe(book, alert)
+    assert [entry.id for entry in book.index.entries] == [incident_id]

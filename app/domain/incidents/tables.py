@@ -27,6 +27,12 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
     """The book of ``key`` as the tables hold it (empty when they hold nothing)."""
     stored = index.get(key)
     rows = KeyIndex.model_validate(stored) if stored else KeyIndex(key=key, partition=partition)
+    # The index and the records are separate changelog records: a worker killed between them
+    # can leave a row whose record never reached the changelog. Such a row is dropped (the
+    # redelivered alert then opens the incident again, with the same deterministic id).
+    present = [entry for entry in rows.entries if entry.id in states]
+    stale = len(present) != len(rows.entries)
+    rows.entries = present
 
     def load(incident_id: str) -> IncidentState | None:
         value = states.get(incident_id)
@@ -42,7 +48,9 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
             }
         )
 
-    return Book(key, partition, rows, load)
+    book = Book(key, partition, rows, load)
+    book.index_changed = stale
+    return book
 
 
 def save_book(book: Book, index: Table, states: Table) -> None:
