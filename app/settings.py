@@ -56,11 +56,27 @@ class IncidentSettings(BaseModel):
         description="No alert joins an incident whose first alert is more hours away.",
     )
     min_similarity: float = Field(
-        default=0.10,
+        default=0.15,
         ge=0.0,
         le=1.0,
         description="Minimum overlap of headline + evidence words (MinHash estimate); tuned "
         "on half of tests/data/incident_pairs.jsonl (docs/incidents.md).",
+    )
+    key_by: Literal["first_actor", "dyad_source"] = Field(
+        default="first_actor",
+        description="The grouping key: the country the article names first, or the dyad's "
+        "source; alerts are grouped only within one key.",
+    )
+    home_country: str = Field(
+        default="USA",
+        description="Grouping key of alerts that name no country: the outlets' home country, "
+        "whose domestic reports often name none ('-': such alerts only group together).",
+    )
+    members_kept: int = Field(
+        default=20,
+        ge=5,
+        description="Members an incident lists (the first and the most recent; more than the "
+        "4 whose text is compared); its counts stay exact.",
     )
     group_wait_s: float = Field(
         default=1800.0, ge=0, description="Event-time wait before an incident's first notice."
@@ -118,6 +134,9 @@ class IncidentSettings(BaseModel):
             max_gap=timedelta(hours=self.max_gap_h),
             min_similarity=self.min_similarity,
             max_span=timedelta(hours=self.max_span_h),
+            key_by=self.key_by,
+            home_country=self.home_country,
+            members_kept=self.members_kept,
         )
 
     def notification(self) -> NotificationPolicy:

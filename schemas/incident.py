@@ -80,13 +80,25 @@ class Incident(BaseModel):
         default=None, description="Event time the incident resolved at (last_seen + quiet period)."
     )
     updated_at: AwareDatetime = Field(description="Wall-clock time this record was produced.")
-    article_count: int = Field(ge=1, description="Member articles.")
+    article_count: int = Field(ge=1, description="Member articles (all of them, listed or not).")
     outlets: list[str] = Field(description="Distinct outlets, in the order they reported.")
     max_severity: float = Field(ge=0.0, le=10.0, description="Highest member severity.")
     max_level: SeverityLevel = Field(description="Highest member severity band.")
     categories: list[str] = Field(description="Escalation categories of all members.")
     dyad: Dyad | None = Field(default=None, description="The strongest member's dyad, if any.")
-    article_ids: list[str] = Field(description="Member article ids, in arrival order.")
-    alert_ids: list[str] = Field(description="Member alert ids, in arrival order.")
-    members: list[IncidentMember] = Field(description="The timeline: one row per member alert.")
+    article_ids: list[str] = Field(
+        description="Article ids of the listed members (the first and the most recent), in "
+        "arrival order."
+    )
+    alert_ids: list[str] = Field(description="Alert ids of the listed members, in arrival order.")
+    members: list[IncidentMember] = Field(
+        description="The timeline: one row per member alert, the first and the most recent "
+        "ones (a capped list; article_count counts them all)."
+    )
+    members_omitted: int = Field(
+        default=0,
+        ge=0,
+        description="Members counted in article_count but not listed (between the first and "
+        "the most recent ones).",
+    )
     strongest: IncidentEvidence = Field(description="The evidence of the strongest article.")

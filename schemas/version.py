@@ -15,7 +15,8 @@ History (every change to the contracts is listed here):
   per article); ``AlertCategory.evidence_omitted`` counts evidence beyond 20 per category.
   ``EscalationAlert.judgement`` (optional) explains the article-level judgement: the main
   event's rule, phrase and clause, the probabilities and the reasons in words.
-  New contracts ``Incident`` (the incidents topic) and ``TrendSpike`` (the trend topic).
+  New contracts ``Incident`` (the incidents topic; its member lists are capped, with
+  ``members_omitted`` counting the rest) and ``TrendSpike`` (the trend topic).
   Every 1.1 record is still valid (the new fields have defaults).
 
 - 1.1: ``DeadLetter.error_type`` may be ``publish_failed``: the input was processed but the

@@ -1,6 +1,6 @@
 """Replay the 2016 stream through the pipeline, the incident engine and the trend tracker in
-event time, in process (the agents' domain code, without Kafka), and report what an operator
-would have received.
+event time, in process (the agents' domain code and table layout, without Kafka), and report
+what an operator would have received.
 
     python scripts/replay_incidents.py [--shared ../shared] [--partitions 3]
         [--out artifacts/incident_replay.json]
@@ -9,8 +9,9 @@ Articles are taken in ``published_at`` order. Grouping keys are spread over ``--
 partition clocks as the worker's are (each clock is the latest event time on its partition;
 after every alert the books of its partition are advanced, as a tick would). At the end every
 clock runs past the quiet period so that all incidents resolve. State size: the JSON bytes of
-the books and trend states (what the tables hold), at their peak and as written to the
-changelogs (one book write per alert), per 100,000 articles.
+the tables' values (the index, incident, clock and trend tables of the worker, through the same
+read/write code), at their peak and as written to the changelogs (one record per table write,
+key included; a deletion counts its key), per 100,000 articles.
 """
 
 from __future__ import annotations
@@ -23,15 +24,39 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.domain.incidents.clock import PartitionClock
 from app.domain.incidents.engine import Change, IncidentEngine
-from app.domain.incidents.keys import grouping_key
-from app.domain.incidents.state import Book
+from app.domain.incidents.keys import main_country
+from app.domain.incidents.tables import open_book, save_book
 from app.domain.pipeline import Pipeline
 from app.domain.trends import TrendState, TrendTracker, entities
 from app.evaluation.labelled_stream import STREAM_PATH
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class CountingTable(dict[str, Any]):
+    """A table that counts the changelog bytes its writes would produce."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = 0
+        self.writes = 0
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.written += len(key) + len(json.dumps(value))
+        self.writes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.written += len(key)  # a tombstone
+        self.writes += 1
+        super().__delitem__(key)
+
+    def size(self) -> int:
+        """Bytes held (keys and JSON values)."""
+        return sum(len(k) + len(json.dumps(v)) for k, v in self.items())
 
 
 def main() -> None:
@@ -47,18 +72,33 @@ def main() -> None:
     rows = [json.loads(line) for line in (args.shared / STREAM_PATH).open(encoding="utf-8")]
     rows.sort(key=lambda row: row["date"])
 
-    books: dict[str, Book] = {}
-    trends: dict[str, TrendState] = {}
-    clocks: dict[int, datetime] = {}
+    tables = {name: CountingTable() for name in ("index", "states", "clocks", "trends")}
+    index, states, clock_table, trend_table = tables.values()
+    clocks: dict[int, PartitionClock] = {}
     notifications: Counter[str] = Counter()
     incidents: dict[str, int] = {}  # id -> members at the last change
     spikes: list[dict[str, Any]] = []
-    alerts = rejected = peak_state = changelog_bytes = trend_bytes = 0
+    alerts = rejected = peak_state = 0
     now = datetime.now(UTC)
+
+    def advance(partition: int, skip: str | None, at: datetime) -> None:
+        """A tick of one partition: advance its keys' books to ``at``."""
+        clock = clocks[partition]
+        keys = list(clock.keys)
+        for key in keys:
+            if key == skip:
+                continue  # observe advanced it already
+            book = open_book(index, states, key, partition)
+            apply(engine.advance(book, at))
+            save_book(book, index, states)
+            if not book.index.entries:
+                clock.keys.remove(key)
+        if clock.keys != keys:
+            clock_table[str(partition)] = clock.dump()
 
     def apply(changes: list[Change]) -> None:
         for change in changes:
-            incidents[change.incident.incident_id] = len(change.incident.members)
+            incidents[change.incident.incident_id] = change.incident.article_count
             if change.notification:
                 notifications[change.notification] += 1
 
@@ -77,19 +117,21 @@ def main() -> None:
         alert = analysis.alert
         if alert is not None:
             alerts += 1
-            key = grouping_key(alert)
+            key = engine.key(alert)
             partition = zlib.crc32(key.encode()) % args.partitions
-            book = books.setdefault(key, Book(key=key, partition=partition))
+            book = open_book(index, states, key, partition)
             apply(engine.observe(book, alert))
-            changelog_bytes += len(book.model_dump_json())
-            clocks[partition] = max(clocks.get(partition, alert.published_at), alert.published_at)
-            for other in books.values():
-                if other.partition == partition and other is not book:
-                    apply(engine.advance(other, clocks[partition]))
-            for entity in entities(alert, key):
-                state = trends.setdefault(entity, TrendState(entity=entity))
+            save_book(book, index, states)
+            clock = clocks.setdefault(partition, PartitionClock(None, None, []))
+            # The replay's wall clock is its event time: a tick advances to the latest alert.
+            clock.saw(alert.published_at, alert.published_at, key)
+            clock_table[str(partition)] = clock.dump()
+            advance(partition, key, alert.published_at)
+            for entity in entities(alert, main_country(alert)):
+                stored = trend_table.get(entity)
+                state = TrendState.model_validate(stored) if stored else TrendState(entity=entity)
                 change = tracker.observe(state, alert)
-                trend_bytes += len(state.model_dump_json())
+                trend_table[entity] = state.model_dump(mode="json")
                 if change is not None:
                     spikes.append(
                         {
@@ -102,14 +144,13 @@ def main() -> None:
                         }
                     )
         if number % 250 == 0 or number == len(rows):
-            size = sum(len(b.model_dump_json()) for b in books.values())
-            size += sum(len(t.model_dump_json()) for t in trends.values())
-            peak_state = max(peak_state, size)
+            peak_state = max(peak_state, sum(table.size() for table in tables.values()))
 
     policy = engine.notification
-    end = max(clocks.values()) + policy.resolve_after + policy.retain_resolved + timedelta(1)
-    for book in books.values():
-        apply(engine.advance(book, end))
+    end = max(c.event for c in clocks.values() if c.event)
+    end += policy.resolve_after + policy.retain_resolved + timedelta(1)
+    for partition in clocks:
+        advance(partition, None, end)
 
     sent = notifications["firing"] + notifications["update"] + notifications["repeat"]
     per_100k = 100_000 / len(rows)
@@ -132,9 +173,12 @@ def main() -> None:
         "spike_ends": sum(1 for s in spikes if s["kind"] == "ended"),
         "state_peak_bytes": peak_state,
         "changelog_bytes_per_100k_articles": {
-            "incident-books": round(changelog_bytes * per_100k),
-            "trends": round(trend_bytes * per_100k),
+            name: round(table.written * per_100k) for name, table in tables.items()
         },
+        "changelog_writes_per_100k_articles": {
+            name: round(table.writes * per_100k) for name, table in tables.items()
+        },
+        "state_left_at_end_bytes": sum(table.size() for table in tables.values()),
         "settings": settings.incidents.model_dump(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

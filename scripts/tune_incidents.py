@@ -3,9 +3,14 @@
     python scripts/build_incident_eval.py
     python scripts/tune_incidents.py [--file artifacts/incident_eval.jsonl]
 
-Runs the pipeline once over every pair, then the incident engine for each policy in a small
-grid. Chooses by F1 on the even half (0-based line indices) and prints that policy's figures on
-the odd half, which took no part in the choice.
+Runs the pipeline once over every pair with the sentence-level detector (``judgement="off"``:
+the alerts the pairs were drawn from, where both articles of nearly every pair alert), then the
+incident engine for each policy in a small grid: the key (first actor / dyad source), the key
+of alerts that name no country (none / the outlets' home country), the similarity threshold,
+the time window (max gap = quiet period), whether a category must be shared. Chooses by F1 on
+the even half (0-based line indices) and prints that policy's figures on the odd half, which
+took no part in the choice: with that detector, and with the default article-level judgement
+(end to end, and given two alerts).
 """
 
 from __future__ import annotations
@@ -14,16 +19,20 @@ import argparse
 import itertools
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from app.domain.incidents.engine import IncidentEngine
+from app.domain.incidents.keys import KeyBy
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.pipeline import Pipeline
-from app.evaluation.incidents import analyze_pairs, evaluate, read_pairs
+from app.evaluation.incidents import IncidentReport, analyze_pairs, evaluate, read_pairs
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SIMILARITY = [0.05, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3, 0.4]
-RESOLVE_AFTER_H = [12, 24, 36]
+KEY_BY: list[KeyBy] = ["dyad_source", "first_actor"]
+HOME = ["-", "USA"]
+SIMILARITY = [0.05, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3]
+WINDOW_H = [24, 36]
 SHARED_CATEGORY = [False, True]
 
 
@@ -32,31 +41,45 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=ROOT / "artifacts/incident_eval.jsonl")
     args = parser.parse_args()
     pairs = read_pairs(args.file)
-    alerts = analyze_pairs(pairs, Pipeline.from_settings(Settings()))
-    halves = {
-        name: ([p for i, p in enumerate(pairs) if i % 2 == r], alerts[r::2])
-        for name, r in (("even", 0), ("odd", 1))
-    }
-    results = []
-    for sim, hours, shared in itertools.product(SIMILARITY, RESOLVE_AFTER_H, SHARED_CATEGORY):
+    off = Settings(_env_file=None, judgement="off")  # type: ignore[call-arg]
+    alerts = analyze_pairs(pairs, Pipeline.from_settings(off))
+    even = ([p for i, p in enumerate(pairs) if i % 2 == 0], alerts[0::2])
+    results: list[tuple[float, float, float, tuple[Any, ...], IncidentEngine]] = []
+    grid = itertools.product(KEY_BY, HOME, SIMILARITY, WINDOW_H, SHARED_CATEGORY)
+    for key_by, home, sim, hours, shared in grid:
         engine = IncidentEngine(
             GroupingPolicy(
                 max_gap=timedelta(hours=hours),
                 min_similarity=sim,
                 require_shared_category=shared,
+                key_by=key_by,
+                home_country=home,
             ),
             NotificationPolicy(resolve_after=timedelta(hours=hours)),
         )
-        report = evaluate(*halves["even"], engine)
-        results.append((report.f1, report.precision, report.recall, sim, hours, shared, engine))
+        report = evaluate(*even, engine)
+        choice = (key_by, home, sim, hours, shared)
+        results.append((report.f1, report.precision, report.recall, choice, engine))
     results.sort(key=lambda r: r[:3], reverse=True)
-    print("top policies on even (f1, precision, recall, min_similarity, resolve_after_h, shared):")
-    for row in results[:8]:
-        print("  " + "  ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row[:6]))
-    best = results[0]
-    held_out = evaluate(*halves["odd"], best[-1])
-    print(f"chosen: min_similarity={best[3]} resolve_after_h={best[4]} shared_category={best[5]}")
-    print(f"held-out (odd): {held_out.to_dict()}")
+    print("top policies on even: f1 precision recall (key_by, home, sim, window_h, shared)")
+    for f1, precision, recall, choice, _ in results[:10]:
+        print(f"  {f1:.3f} {precision:.3f} {recall:.3f} {choice}")
+    _, _, _, choice, best = results[0]
+    print(f"chosen: {choice}")
+    odd = [p for i, p in enumerate(pairs) if i % 2 == 1]
+    show("odd, judgement off", evaluate(odd, alerts[1::2], best))
+    judged = analyze_pairs(odd, Pipeline.from_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
+    show("odd, default judgement", evaluate(odd, judged, best))
+
+
+def show(name: str, report: IncidentReport) -> None:
+    figures = report.to_dict()
+    print(f"{name}: end to end {report.scores()}")
+    print(f"{name}: given two alerts {figures['given_alerts']}")
+    print(
+        f"{name}: same-event pairs without two alerts {figures['positives_without_two_alerts']},"
+        f" with different keys {figures['positives_with_different_keys']}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,6 +53,12 @@ def incidents_command(file: Path, as_json: bool, split: str) -> None:
         f"[bold]{report.precision:.4f}[/bold]  recall [bold]{report.recall:.4f}[/bold]  "
         f"F1 [bold]{report.f1:.4f}[/bold]"
     )
+    given = report.given_alerts()
+    console.print(
+        f"given two alerts: [bold]{given.n}[/bold] pairs  precision "
+        f"[bold]{given.precision:.4f}[/bold]  recall [bold]{given.recall:.4f}[/bold]  "
+        f"F1 [bold]{given.f1:.4f}[/bold]"
+    )
     console.print(
         f"tp {figures['tp']} fp {figures['fp']} fn {figures['fn']} tn {figures['tn']}; "
         f"same-event pairs without two alerts: {figures['positives_without_two_alerts']}; "

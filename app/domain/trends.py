@@ -2,9 +2,10 @@
 baseline, and spike detection with a floor and hysteresis. Pure: the incident agent and the
 replay script call it.
 
-The buckets are kept in a plain table value per entity (a sparse ``hour -> index`` map), not in
-a Faust windowed table: Faust expires windows by wall-clock time, so a replay of older articles
-would find every window already expired. Here expiry follows the entity's own event time.
+The buckets are kept in a plain table value per entity (a sparse map from the hour's number
+since 1970 to the index, compact because every alert rewrites it), not in a Faust windowed
+table: Faust expires windows by wall-clock time, so a replay of older articles would find every
+window already expired. Here expiry follows the entity's own event time.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class TrendState(BaseModel):
     """One entity's buckets and whether it is in a spike (the table value)."""
 
     entity: str
-    buckets: dict[str, float] = Field(default_factory=dict)  # ISO hour start -> index
+    buckets: dict[int, float] = Field(default_factory=dict)  # hours since 1970 -> index
     latest: datetime | None = None
     first: datetime | None = None  # the entity's first counted alert: how much past it has
     spiking: bool = False
@@ -87,6 +88,16 @@ def hour_of(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
 
+def hour_number(at: datetime) -> int:
+    """The bucket of ``at`` as a number: whole hours since 1970 (UTC)."""
+    return int(at.timestamp() // 3600)
+
+
+def hour_start(number: int) -> datetime:
+    """The start of bucket ``number`` (inverse of ``hour_number``)."""
+    return datetime.fromtimestamp(number * 3600, UTC)
+
+
 class TrendTracker:
     """Applies alerts to trend states; holds only the policy."""
 
@@ -98,8 +109,9 @@ class TrendTracker:
         at = alert.published_at
         if state.latest is not None and at < state.latest - self.policy.lateness:
             return None  # too late: the bucket is settled
-        bucket = hour_of(at).isoformat()
-        state.buckets[bucket] = state.buckets.get(bucket, 0.0) + alert.severity
+        bucket = hour_number(at)
+        # Rounded: a float sum's long tail of digits would be written with every alert.
+        state.buckets[bucket] = round(state.buckets.get(bucket, 0.0) + alert.severity, 4)
         if state.latest is None or at > state.latest:
             state.latest = at
         if state.first is None or at < state.first:
@@ -137,18 +149,13 @@ class TrendTracker:
         return None
 
     def _sum(self, state: TrendState, first: datetime, last: datetime) -> float:
-        return sum(
-            value
-            for hour, value in state.buckets.items()
-            if first <= datetime.fromisoformat(hour) <= last
-        )
+        low, high = hour_number(first), hour_number(last)
+        return sum(value for hour, value in state.buckets.items() if low <= hour <= high)
 
     def _expire(self, state: TrendState) -> None:
         assert state.latest is not None
-        oldest = hour_of(state.latest) - self.policy.keep
-        state.buckets = {
-            h: v for h, v in state.buckets.items() if datetime.fromisoformat(h) >= oldest
-        }
+        oldest = hour_number(hour_of(state.latest) - self.policy.keep)
+        state.buckets = {h: v for h, v in state.buckets.items() if h >= oldest}
 
 
 def spike_record(change: SpikeChange, policy: TrendPolicy) -> TrendSpike:

@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.domain.incidents.engine import IncidentEngine, book_for
-from app.domain.incidents.keys import grouping_key
+from app.domain.incidents.engine import IncidentEngine
 from app.domain.pipeline import Pipeline
 from app.evaluation.jsonl import EvalInputError, read_records
 from schemas import EscalationAlert
@@ -35,11 +34,18 @@ class LabelledPair:
 
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
-    """What the pipeline and the engine made of one pair."""
+    """What the pipeline and the engine made of one pair (``same_key``: whether the two
+    alerts have one grouping key; None when either article raised no alert)."""
 
     pair: LabelledPair
     alerts: tuple[EscalationAlert | None, EscalationAlert | None]
     grouped: bool
+    same_key: bool | None = None
+
+    @property
+    def both_alert(self) -> bool:
+        """Whether both articles raised an alert (only then can grouping join them)."""
+        return self.same_key is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +80,13 @@ class IncidentReport:
         p, r = self.precision, self.recall
         return _ratio(2 * p * r, p + r)
 
-    def to_dict(self) -> dict[str, object]:
-        """The figures as JSON-ready data."""
-        keys = [
-            (grouping_key(a), grouping_key(b)) if a and b else None
-            for a, b in (o.alerts for o in self.outcomes)
-        ]
+    def given_alerts(self) -> IncidentReport:
+        """Only the pairs whose two articles both raised an alert: the grouping's own figures,
+        apart from the detector's (an article without an alert joins no incident)."""
+        return IncidentReport([o for o in self.outcomes if o.both_alert])
+
+    def scores(self) -> dict[str, float | int]:
+        """Precision, recall, F1, n and the confusion counts."""
         return {
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
@@ -89,15 +96,17 @@ class IncidentReport:
             "fp": self._count(False, True),
             "fn": self._count(True, False),
             "tn": self._count(False, False),
-            "positives_without_two_alerts": sum(
-                1 for o, k in zip(self.outcomes, keys, strict=True) if o.pair.same and k is None
-            ),
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        """The figures as JSON-ready data: end to end, and given two alerts."""
+        positives = [o for o in self.outcomes if o.pair.same]
+        return {
+            **self.scores(),
+            "given_alerts": self.given_alerts().scores(),
+            "positives_without_two_alerts": sum(1 for o in positives if not o.both_alert),
             # The grouping key bounds recall: alerts of different keys are never compared.
-            "positives_with_different_keys": sum(
-                1
-                for o, k in zip(self.outcomes, keys, strict=True)
-                if o.pair.same and k is not None and k[0] != k[1]
-            ),
+            "positives_with_different_keys": sum(1 for o in positives if o.same_key is False),
         }
 
 
@@ -127,7 +136,12 @@ def evaluate(
 ) -> IncidentReport:
     """Group each pair on its own (in event-time order) and score it."""
     outcomes = [
-        PairOutcome(pair, (a, b), grouped_together(engine, a, b))
+        PairOutcome(
+            pair,
+            (a, b),
+            grouped_together(engine, a, b),
+            engine.key(a) == engine.key(b) if a and b else None,
+        )
         for pair, (a, b) in zip(pairs, alerts, strict=True)
     ]
     return IncidentReport(outcomes)
@@ -138,10 +152,10 @@ def grouped_together(
 ) -> bool:
     """Whether the engine puts both alerts in one incident (False when either is missing or
     they have different grouping keys, as the worker never compares those)."""
-    if a is None or b is None or grouping_key(a) != grouping_key(b):
+    if a is None or b is None or engine.key(a) != engine.key(b):
         return False
     first, second = sorted((a, b), key=lambda alert: alert.published_at)
-    book = book_for(first)
+    book = engine.new_book(first)
     engine.observe(book, first)
     engine.observe(book, second)
     return any(

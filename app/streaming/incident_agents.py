@@ -4,8 +4,9 @@
         --group_incidents--> incidents (compacted, keyed by incident id)
 
 Repartitioning by the grouping key puts every alert of one key on one partition, so one
-incident lives on one worker. ``group_incidents`` keeps a ``Book`` per key in a table (changelog
-topic, memory or RocksDB store) and a clock per partition; a timer sends a tick into each
+incident lives on one worker. ``group_incidents`` keeps a small index per key and records per
+incident in tables (changelog topics, memory or RocksDB store; layout in
+``app.domain.incidents.tables``) and a clock per partition; a timer sends a tick into each
 partition this worker owns, so that quiet incidents resolve (tables may only change inside a
 stream event: the tick is one). All decisions are in ``app.domain.incidents``.
 """
@@ -21,9 +22,9 @@ from pydantic import ValidationError
 from app import metrics
 from app.domain.incidents.clock import PartitionClock
 from app.domain.incidents.engine import Change, IncidentEngine
-from app.domain.incidents.keys import grouping_key
+from app.domain.incidents.keys import main_country
 from app.domain.incidents.record import incident_record
-from app.domain.incidents.state import Book
+from app.domain.incidents.tables import open_book, save_book
 from app.domain.trends import (
     SpikeChange,
     TrendState,
@@ -36,15 +37,17 @@ from schemas import EscalationAlert
 
 log = logging.getLogger(__name__)
 TICK_KEY = b"~tick"  # grouping keys are ISO alpha-3 codes or "-": never this
-BOOKS_TABLE = "incident-books"
+INDEX_TABLE = "incident-index"
+STATES_TABLE = "incident-states"
 CLOCKS_TABLE = "incident-clocks"
-TRENDS_TABLE = "trends"
+TRENDS_TABLE = "trend-hours"
 
 
 def table_names(settings: Settings) -> list[str]:
     """The changelog topics of the incident tables (created with the other topics)."""
     return [
-        f"{settings.app_id}-{name}-changelog" for name in (BOOKS_TABLE, CLOCKS_TABLE, TRENDS_TABLE)
+        f"{settings.app_id}-{name}-changelog"
+        for name in (INDEX_TABLE, STATES_TABLE, CLOCKS_TABLE, TRENDS_TABLE)
     ]
 
 
@@ -60,7 +63,8 @@ def register_incident_agents(
     store = "rocksdb://" if settings.incidents.store == "rocksdb" else "memory://"
     alerts = app.topic(names.alerts, value_serializer="raw", key_serializer="raw")
     keyed = app.topic(names.alerts_by_key, value_serializer="raw", key_serializer="raw")
-    books = app.Table(BOOKS_TABLE, default=None, partitions=settings.partitions, store=store)
+    index = app.Table(INDEX_TABLE, default=None, partitions=settings.partitions, store=store)
+    states = app.Table(STATES_TABLE, default=None, partitions=settings.partitions, store=store)
     clocks = app.Table(CLOCKS_TABLE, default=None, partitions=settings.partitions, store=store)
     trends = app.Table(TRENDS_TABLE, default=None, partitions=settings.partitions, store=store)
     engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
@@ -73,7 +77,7 @@ def register_incident_agents(
         async for event in stream.events():
             alert = _decode(event.message.value)
             if alert is not None:
-                await keyed.send(key=grouping_key(alert).encode(), value=event.message.value)
+                await keyed.send(key=engine.key(alert).encode(), value=event.message.value)
 
     @app.agent(keyed, name="group_incidents", concurrency=1)
     async def group_incidents(stream: Any) -> None:
@@ -81,12 +85,12 @@ def register_incident_agents(
             partition = event.message.partition
             now = datetime.now(UTC)
             if event.message.key == TICK_KEY:
-                changes = _tick(engine, books, clocks, partition, now)
+                changes = _tick(engine, (index, states), clocks, partition, now)
             else:
                 alert = _decode(event.message.value)
                 if alert is None:
                     continue
-                changes = _observe(engine, books, clocks, partition, alert, now)
+                changes = _observe(engine, (index, states), clocks, partition, alert, now)
                 # No change: a redelivered alert, already counted in its trends too.
                 for spike in _trend(tracker, trends, alert) if changes else []:
                     spike_out = spike_record(spike, trend_policy)
@@ -112,7 +116,8 @@ def register_incident_agents(
         "key_alerts": key_alerts,
         "group_incidents": group_incidents,
         "tick_incidents": tick_incidents,
-        "books": books,
+        "index": index,
+        "states": states,
         "clocks": clocks,
         "trends": trends,
     }
@@ -130,18 +135,16 @@ def _decode(value: bytes | None) -> EscalationAlert | None:
 
 def _observe(
     engine: IncidentEngine,
-    books: Any,
+    tables: tuple[Any, Any],
     clocks: Any,
     partition: int,
     alert: EscalationAlert,
     now: datetime,
 ) -> list[Change]:
-    key = grouping_key(alert)
-    stored = books.get(key)
-    book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
+    key = engine.key(alert)
+    book = open_book(*tables, key, partition)
     changes = engine.observe(book, alert)
-    if changes:
-        books[key] = book.model_dump(mode="json")
+    save_book(book, *tables)
     clock = PartitionClock.load(clocks.get(str(partition)))
     clock.saw(alert.published_at, now, key)
     clocks[str(partition)] = clock.dump()
@@ -150,7 +153,7 @@ def _observe(
 
 def _trend(tracker: TrendTracker, trends: Any, alert: EscalationAlert) -> list[SpikeChange]:
     changes = []
-    for entity in entities(alert, grouping_key(alert)):
+    for entity in entities(alert, main_country(alert)):
         stored = trends.get(entity)
         state = TrendState.model_validate(stored) if stored else TrendState(entity=entity)
         change = tracker.observe(state, alert)
@@ -161,7 +164,7 @@ def _trend(tracker: TrendTracker, trends: Any, alert: EscalationAlert) -> list[S
 
 
 def _tick(
-    engine: IncidentEngine, books: Any, clocks: Any, partition: int, now: datetime
+    engine: IncidentEngine, tables: tuple[Any, Any], clocks: Any, partition: int, now: datetime
 ) -> list[Change]:
     clock = PartitionClock.load(clocks.get(str(partition)))
     at = clock.now(now)
@@ -169,19 +172,15 @@ def _tick(
         return []
     changes: list[Change] = []
     firing = 0
-    for key in list(clock.keys):
-        stored = books.get(key)
-        book = Book.model_validate(stored) if stored else Book(key=key, partition=partition)
-        before = len(book.incidents)
-        found = engine.advance(book, at)
-        changes.extend(found)
-        firing += sum(1 for incident in book.incidents if incident.status == "firing")
-        if not book.incidents:
-            if stored:
-                del books[key]
+    keys = list(clock.keys)
+    for key in keys:
+        book = open_book(*tables, key, partition)
+        changes.extend(engine.advance(book, at))
+        save_book(book, *tables)
+        firing += sum(1 for entry in book.index.entries if not entry.resolved)
+        if not book.index.entries:
             clock.keys.remove(key)
-        elif found or len(book.incidents) != before:
-            books[key] = book.model_dump(mode="json")
-    clocks[str(partition)] = clock.dump()
+    if clock.keys != keys:
+        clocks[str(partition)] = clock.dump()
     metrics.OPEN_INCIDENTS.labels(str(partition)).set(firing)
     return changes

@@ -6,13 +6,12 @@ plain bytes."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from app.domain.incidents.keys import grouping_key
-from app.domain.trends import TrendPolicy, TrendState, TrendTracker, entities
+from app.domain.incidents.keys import main_country
+from app.domain.trends import TrendPolicy, TrendState, TrendTracker, entities, hour_start
 from schemas import EscalationAlert, Incident, TrendSpike
 
 TOP_ENTITIES = 6
@@ -59,7 +58,7 @@ class IncidentView:
         except ValidationError:
             self.skipped += 1
             return
-        for entity in entities(alert, grouping_key(alert)):
+        for entity in entities(alert, main_country(alert)):
             state = self._trends.setdefault(entity, TrendState(entity=entity))
             self._tracker.observe(state, alert)
 
@@ -73,10 +72,10 @@ class IncidentView:
         """The hourly index of the most active entities, and the spikes."""
         ranked = sorted(self._trends.values(), key=lambda s: sum(s.buckets.values()), reverse=True)
         series = {
-            state.entity: sorted(
-                ([hour, round(value, 3)] for hour, value in state.buckets.items()),
-                key=lambda point: datetime.fromisoformat(str(point[0])),
-            )
+            state.entity: [
+                [hour_start(hour).isoformat(), round(value, 3)]
+                for hour, value in sorted(state.buckets.items())
+            ]
             for state in ranked[:TOP_ENTITIES]
         }
         return {

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain.incidents.engine import IncidentEngine, book_for
+from app.domain.incidents.engine import IncidentEngine
 from app.domain.incidents.keys import grouping_key, incident_id_for
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
+from app.domain.incidents.record import incident_record
 from app.domain.incidents.similarity import shingles, signature, similarity
-from app.domain.incidents.state import Book
+from app.domain.incidents.state import IndexEntry, KeyIndex
+from app.domain.incidents.tables import open_book, save_book
 from tests.support.incidents import T0, make_alert
 
 MISSILE = "North Korea fires ballistic missile into sea off its east coast, Seoul says"
@@ -28,6 +30,9 @@ def test_key_is_dyad_source_else_first_actor_else_dash() -> None:
     assert grouping_key(make_alert("a", MISSILE, dyad=("PRK", "KOR"))) == "PRK"
     assert grouping_key(make_alert("a", MISSILE, dyad=None, actors=("KOR", "PRK"))) == "KOR"
     assert grouping_key(make_alert("a", MISSILE, dyad=None, actors=())) == "-"
+    # An alert that names no country is keyed under the outlets' home country, if one is set.
+    assert grouping_key(make_alert("a", MISSILE, dyad=None, actors=()), "USA") == "USA"
+    assert grouping_key(make_alert("a", MISSILE, dyad=("PRK", None)), "USA") == "PRK"
 
 
 def test_incident_id_is_deterministic() -> None:
@@ -48,7 +53,7 @@ def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -
         make_alert("b", MISSILE_2, minutes=40, source="B"),
         make_alert("c", MISSILE_3, minutes=90, source="C"),
     ]
-    book = book_for(alerts[0])
+    book = engine.new_book(alerts[0])
     for alert in alerts:
         engine.observe(book, alert)
     assert len(book.incidents) == 1
@@ -58,14 +63,14 @@ def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -
 
 
 def test_different_event_same_key_opens_a_second_incident(engine: IncidentEngine) -> None:
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE))
     engine.observe(book, make_alert("b", BORDER, minutes=30))
     assert len(book.incidents) == 2
 
 
 def test_far_apart_in_event_time_is_not_grouped(engine: IncidentEngine) -> None:
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE))
     engine.observe(book, make_alert("b", MISSILE_2, minutes=60 * 72))
     assert len([i for i in book.incidents if i.status == "firing"]) == 1
@@ -73,14 +78,14 @@ def test_far_apart_in_event_time_is_not_grouped(engine: IncidentEngine) -> None:
 
 
 def test_redelivered_alert_changes_nothing(engine: IncidentEngine) -> None:
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     assert engine.observe(book, make_alert("a", MISSILE))
     assert engine.observe(book, make_alert("a", MISSILE)) == []
     assert len(book.incidents[0].members) == 1
 
 
 def test_group_wait_then_one_firing_notification(engine: IncidentEngine) -> None:
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     first = engine.observe(book, make_alert("a", MISSILE, source="A"))
     assert [c.notification for c in first] == [None]
     second = engine.observe(book, make_alert("b", MISSILE_2, minutes=10, source="B"))
@@ -94,7 +99,7 @@ def test_group_wait_then_one_firing_notification(engine: IncidentEngine) -> None
 def test_update_on_level_up_and_category_but_not_on_one_more_outlet(
     engine: IncidentEngine,
 ) -> None:
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE, level="medium", severity=4.0))
     engine.advance(book, T0 + timedelta(minutes=31))
     same = engine.observe(book, make_alert("b", MISSILE_2, minutes=40, source="B", level="medium"))
@@ -109,7 +114,7 @@ def test_update_on_level_up_and_category_but_not_on_one_more_outlet(
 
 def test_update_after_n_more_outlets() -> None:
     engine = IncidentEngine(GroupingPolicy(), NotificationPolicy(update_outlets=2))
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE, source="A"))
     engine.advance(book, T0 + timedelta(minutes=31))
     kinds = [
@@ -123,7 +128,7 @@ def test_resolved_after_quiet_period_then_dropped_after_retention(
     engine: IncidentEngine,
 ) -> None:
     policy = engine.notification
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE))
     engine.advance(book, T0 + timedelta(minutes=31))
     resolved = engine.advance(book, T0 + policy.resolve_after + timedelta(minutes=1))
@@ -137,7 +142,7 @@ def test_resolved_after_quiet_period_then_dropped_after_retention(
 def test_repeat_interval() -> None:
     policy = NotificationPolicy(repeat_interval=timedelta(hours=2), resolve_after=timedelta(days=1))
     engine = IncidentEngine(GroupingPolicy(), policy)
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE))
     engine.advance(book, T0 + timedelta(minutes=31))
     repeated = engine.advance(book, T0 + timedelta(minutes=31) + timedelta(hours=2))
@@ -146,22 +151,110 @@ def test_repeat_interval() -> None:
 
 def test_resolved_without_send_resolved_is_state_only() -> None:
     engine = IncidentEngine(GroupingPolicy(), NotificationPolicy(send_resolved=False))
-    book = book_for(make_alert("a", MISSILE))
+    book = engine.new_book(make_alert("a", MISSILE))
     engine.observe(book, make_alert("a", MISSILE))
     engine.advance(book, T0 + timedelta(minutes=31))
     changes = engine.advance(book, T0 + timedelta(days=2))
     assert [(c.incident.status, c.notification) for c in changes] == [("resolved", None)]
 
 
-def test_book_round_trips_through_json(engine: IncidentEngine) -> None:
-    book = book_for(make_alert("a", MISSILE))
+def test_book_round_trips_through_the_tables(engine: IncidentEngine) -> None:
+    index: dict[str, object] = {}
+    states: dict[str, object] = {}
+    for alert in (make_alert("a", MISSILE), make_alert("b", MISSILE_2, minutes=5, source="B")):
+        book = open_book(index, states, engine.key(alert), 0)
+        engine.observe(book, alert)
+        save_book(book, index, states)
+    (incident_id,) = (entry.id for entry in open_book(index, states, "PRK", 0).index.entries)
+    # the small record, two member records and the strongest member's evidence
+    assert sorted(states) == sorted(f"{incident_id}{part}" for part in ("", "/m0", "/m1", "/s"))
+    # a book read back from the tables keeps grouping: a third report joins the same incident
+    book = open_book(index, states, "PRK", 0)
+    engine.observe(book, make_alert("c", MISSILE_3, minutes=9, source="C"))
+    save_book(book, index, states)
+    restored = open_book(index, states, "PRK", 0).incidents
+    assert [[m.article_id for m in i.members] for i in restored] == [["a", "b", "c"]]
+
+
+class Recording(dict[str, object]):
+    """A table that records which keys were written or deleted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[str] = []
+
+    def __setitem__(self, key: str, value: object) -> None:
+        self.log.append(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.log.append(f"del {key}")
+        super().__delitem__(key)
+
+
+def test_an_alert_writes_its_key_index_and_only_the_incident_it_joined(
+    engine: IncidentEngine,
+) -> None:
+    index, states = Recording(), Recording()
+    for alert in (make_alert("a", MISSILE), make_alert("b", BORDER, minutes=20)):
+        book = open_book(index, states, "PRK", 0)
+        engine.observe(book, alert)
+        save_book(book, index, states)
+    index.log.clear()
+    states.log.clear()
+    book = open_book(index, states, "PRK", 0)
+    engine.observe(book, make_alert("c", MISSILE_2, minutes=25, source="B"))
+    save_book(book, index, states)
+    joined = next(i for i in book.incidents if i.article_count == 2)
+    assert index.log == ["PRK"]
+    # the new member's record and the incident's small record; the evidence stays
+    assert states.log == [f"{joined.incident_id}/m1", joined.incident_id]
+
+
+def test_resolved_incidents_leave_the_tables_after_retention(engine: IncidentEngine) -> None:
+    index, states = Recording(), Recording()
+    book = open_book(index, states, "PRK", 0)
     engine.observe(book, make_alert("a", MISSILE))
-    engine.observe(book, make_alert("b", MISSILE_2, minutes=5, source="B"))
-    restored = Book.model_validate(book.model_dump(mode="json"))
-    assert restored == book
-    # the restored book keeps grouping: a third report joins the same incident
-    engine.observe(restored, make_alert("c", MISSILE_3, minutes=9, source="C"))
-    assert len(restored.incidents) == 1
+    save_book(book, index, states)
+    policy = engine.notification
+    for at in (T0 + policy.resolve_after, T0 + policy.resolve_after * 2 + policy.retain_resolved):
+        book = open_book(index, states, "PRK", 0)
+        engine.advance(book, at)
+        save_book(book, index, states)
+    assert index == {} and states == {}
+    assert index.log[-1] == "del PRK" and states.log[-1].startswith("del ")
+
+
+def test_capped_members_are_written_and_deleted_one_by_one() -> None:
+    engine = IncidentEngine(GroupingPolicy(members_kept=3, signatures_kept=2), NotificationPolicy())
+    index, states = Recording(), Recording()
+    titles = [MISSILE, MISSILE_2, MISSILE_3, MISSILE, MISSILE_2]
+    for n, title in enumerate(titles):
+        book = open_book(index, states, "PRK", 0)
+        engine.observe(book, make_alert(f"a{n}", title, minutes=n, source=f"S{n}"))
+        save_book(book, index, states)
+    (incident,) = open_book(index, states, "PRK", 0).incidents
+    assert [m.article_id for m in incident.members] == ["a0", "a3", "a4"]
+    assert sorted(k.rsplit("/", 1)[-1] for k in states if "/m" in k) == ["m0", "m3", "m4"]
+    assert f"del {incident.incident_id}/m1" in states.log
+
+
+def test_member_list_is_capped_and_counts_stay_exact() -> None:
+    engine = IncidentEngine(GroupingPolicy(members_kept=3), NotificationPolicy())
+    titles = [MISSILE, MISSILE_2, MISSILE_3, MISSILE, MISSILE_2]
+    alerts = [
+        make_alert(f"a{n}", title, minutes=n, source=f"S{n}") for n, title in enumerate(titles)
+    ]
+    book = engine.new_book(alerts[0])
+    changes = [change for alert in alerts for change in engine.observe(book, alert)]
+    (incident,) = book.incidents
+    assert [m.article_id for m in incident.members] == ["a0", "a3", "a4"]
+    assert incident.article_count == 5 and incident.members_omitted == 2
+    assert incident.outlets == ["S0", "S1", "S2", "S3", "S4"]
+    record = incident_record(changes[-1], T0)
+    assert (record.article_count, record.members_omitted, len(record.alert_ids)) == (5, 2, 3)
+    # a redelivery of a kept member is still recognised
+    assert engine.observe(book, alerts[4]) == []
 
 
 def test_membership_is_independent_of_ticks(engine: IncidentEngine) -> None:
@@ -170,10 +263,36 @@ def test_membership_is_independent_of_ticks(engine: IncidentEngine) -> None:
         make_alert("b", BORDER, minutes=20),
         make_alert("c", MISSILE_2, minutes=45, source="B"),
     ]
-    plain, ticked = book_for(alerts[0]), book_for(alerts[0])
+    plain, ticked = engine.new_book(alerts[0]), engine.new_book(alerts[0])
     for alert in alerts:
         engine.observe(plain, alert)
         engine.advance(ticked, alert.published_at + timedelta(minutes=5))
         engine.observe(ticked, alert)
     members = [[m.alert_id for m in i.members] for i in plain.incidents]
     assert members == [[m.alert_id for m in i.members] for i in ticked.incidents]
+
+
+def test_index_rows_are_short_and_read_back_exactly() -> None:
+    whole, fraction = T0, T0 + timedelta(microseconds=250)
+    index = KeyIndex(key="PRK", entries=[IndexEntry(id="i", first=whole, last=fraction, due=whole)])
+    stored = index.model_dump(mode="json", exclude_defaults=True)
+    assert stored["entries"][0]["first"] == int(whole.timestamp())  # not an ISO string
+    restored = KeyIndex.model_validate(stored).entries[0]
+    assert (restored.first, restored.last, restored.due) == (whole, fraction, whole)
+    assert not restored.resolved
+
+
+def test_an_index_row_without_its_record_is_dropped(engine: IncidentEngine) -> None:
+    index: dict[str, object] = {}
+    states: dict[str, object] = {}
+    alert = make_alert("a", MISSILE)
+    book = open_book(index, states, "PRK", 0)
+    engine.observe(book, alert)
+    save_book(book, index, states)
+    (incident_id,) = (entry.id for entry in book.index.entries)
+    del states[incident_id]  # as if the worker died before this record was written
+    book = open_book(index, states, "PRK", 0)
+    assert book.index.entries == [] and book.index_changed
+    # the redelivered alert opens the incident again, under the same id
+    engine.observe(book, alert)
+    assert [entry.id for entry in book.index.entries] == [incident_id]

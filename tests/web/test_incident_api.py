@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp import test_utils, web
 
-from app.domain.incidents.engine import Change, IncidentEngine, book_for
+from app.domain.incidents.engine import Change, IncidentEngine
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.record import incident_record
 from app.domain.trends import TrendPolicy
@@ -39,7 +39,7 @@ def incident_bytes(article: str, title: str, minutes: float = 0.0) -> list[bytes
     """The records the engine publishes for one alert in a fresh book."""
     alert = make_alert(article, title, minutes=minutes)
     engine = IncidentEngine(GroupingPolicy(), NotificationPolicy())
-    changes: list[Change] = engine.observe(book_for(alert), alert)
+    changes: list[Change] = engine.observe(engine.new_book(alert), alert)
     return [incident_record(c, NOW).model_dump_json().encode() for c in changes]
 
 

@@ -38,29 +38,41 @@ class IncidentEngine:
         self.grouping = grouping
         self.notification = notification
 
+    def key(self, alert: EscalationAlert) -> str:
+        """The alert's grouping key under this policy."""
+        return grouping_key(alert, self.grouping.home_country, self.grouping.key_by)
+
+    def new_book(self, alert: EscalationAlert, partition: int = 0) -> Book:
+        """A new, empty in-memory book for the alert's grouping key."""
+        return Book(key=self.key(alert), partition=partition)
+
     def observe(self, book: Book, alert: EscalationAlert) -> list[Change]:
         """Add one alert to its book; return the incidents that changed, in order.
 
-        A redelivered alert (already a member) changes nothing.
+        A redelivered alert (a kept member of an incident) changes nothing.
         """
-        if any(incident.has_alert(alert.alert_id) for incident in book.incidents):
-            return []
+        at = alert.published_at
+        for entry in book.index.entries:
+            if entry.first <= at <= entry.last and book.get(entry.id).has_alert(alert.alert_id):
+                return []
         sig = signature(shingles(alert))
         incident = self._match(book, alert, sig)
         if incident is None:
             incident = IncidentState(
                 incident_id=incident_id_for(book.key, alert.alert_id),
                 key=book.key,
-                first_seen=alert.published_at,
-                last_seen=alert.published_at,
+                first_seen=at,
+                last_seen=at,
             )
-            book.incidents.append(incident)
-            changes = [Change(_join(incident, alert, sig, self.grouping), None)]
+            _join(incident, alert, sig, self.grouping)
+            book.add(incident)
+            changes = [Change(incident, None)]
         else:
             reopened = incident.status == "resolved"
             _join(incident, alert, sig, self.grouping)
-            changes = [Change(incident, self._on_join(incident, reopened, alert.published_at))]
-        later = self.advance(book, alert.published_at)
+            changes = [Change(incident, self._on_join(incident, reopened, at))]
+        book.touch(incident, self._due(incident))
+        later = self.advance(book, at)
         # A later change of the same incident already carries the joined member.
         advanced = {change.incident.incident_id for change in later}
         kept = [c for c in changes if c.notification or c.incident.incident_id not in advanced]
@@ -68,17 +80,19 @@ class IncidentEngine:
 
     def advance(self, book: Book, clock: datetime) -> list[Change]:
         """Move the book's clock: group waits end, repeats fall due, quiet incidents resolve,
-        long-resolved ones leave the state. An incident whose group wait and quiet period
-        both end in one step (a sparse partition's clock jumps) is notified, then resolved."""
+        long-resolved ones leave the state. Only incidents whose index row is due are read.
+        An incident whose group wait and quiet period both end in one step (a sparse
+        partition's clock jumps) is notified, then resolved."""
         policy = self.notification
         changes: list[Change] = []
-        kept: list[IncidentState] = []
-        for incident in book.incidents:
+        for entry in [e for e in book.index.entries if e.due <= clock]:
+            incident = book.get(entry.id)
             if incident.status == "resolved":
-                if incident.resolved_at and clock - incident.resolved_at < policy.retain_resolved:
-                    kept.append(incident)
+                if incident.resolved_at is None or clock - incident.resolved_at >= (
+                    policy.retain_resolved
+                ):
+                    book.drop(entry.id)
                 continue
-            kept.append(incident)
             if incident.notified_at is None and clock - incident.first_seen >= policy.group_wait:
                 changes.append(_notify(incident, "firing", clock))
             if clock - incident.last_seen >= policy.resolve_after:
@@ -93,8 +107,19 @@ class IncidentEngine:
                 and clock - incident.notified_at >= policy.repeat_interval
             ):
                 changes.append(_notify(incident, "repeat", clock))
-        book.incidents = kept
+            book.touch(incident, self._due(incident))
         return changes
+
+    def _due(self, incident: IncidentState) -> datetime:
+        """The next event time at which ``advance`` has something to do for the incident."""
+        policy = self.notification
+        if incident.status == "resolved":
+            assert incident.resolved_at is not None  # set when resolving
+            return incident.resolved_at + policy.retain_resolved
+        due = incident.last_seen + policy.resolve_after
+        if incident.notified_at is None:
+            return min(due, incident.first_seen + policy.group_wait)
+        return min(due, incident.notified_at + policy.repeat_interval)
 
     def _match(self, book: Book, alert: EscalationAlert, sig: str) -> IncidentState | None:
         """The open (or reopenable) incident this alert belongs to, if any: the most similar."""
@@ -102,17 +127,20 @@ class IncidentEngine:
         at = alert.published_at
         categories = {category.category for category in alert.categories}
         best: tuple[float, IncidentState] | None = None
-        for incident in book.incidents:
+        for entry in book.index.entries:
             gap = policy.max_gap
-            if not incident.first_seen - gap <= at <= incident.last_seen + gap:
+            if not entry.first - gap <= at <= entry.last + gap:
                 continue  # out of order by more than the gap
-            if at - incident.first_seen > policy.max_span:
+            if at - entry.first > policy.max_span:
                 continue  # a long story: the next chapter is a new incident
-            if at - incident.last_seen >= self.notification.resolve_after:
+            if at - entry.last >= self.notification.resolve_after:
                 continue  # quiet too long before this alert: a new incident
+            incident = book.get(entry.id)
             if policy.require_shared_category and not categories & set(incident.categories):
                 continue
-            score = max((similarity(sig, kept) for kept in incident.signatures), default=0.0)
+            recent = [kept for kept in incident.member_signatures if kept]
+            recent = recent[-policy.signatures_kept :]
+            score = max((similarity(sig, kept) for kept in recent), default=0.0)
             if score >= policy.min_similarity and (best is None or score > best[0]):
                 best = (score, incident)
         return best[1] if best else None
@@ -142,11 +170,6 @@ class IncidentEngine:
         return None
 
 
-def book_for(alert: EscalationAlert, partition: int = 0) -> Book:
-    """A new, empty book for the alert's grouping key."""
-    return Book(key=grouping_key(alert), partition=partition)
-
-
 def outlet_of(alert: EscalationAlert) -> str:
     """The outlet name: the source, else the URL's host."""
     return alert.source or urlsplit(alert.url).hostname or "unknown"
@@ -155,18 +178,28 @@ def outlet_of(alert: EscalationAlert) -> str:
 def _join(
     incident: IncidentState, alert: EscalationAlert, sig: str, policy: GroupingPolicy
 ) -> IncidentState:
-    incident.members.append(
-        Member(
-            alert_id=alert.alert_id,
-            article_id=alert.article_id,
-            published_at=alert.published_at,
-            outlet=outlet_of(alert),
-            title=alert.title,
-            url=alert.url,
-            severity=alert.severity,
-            severity_level=alert.severity_level,
-        )
+    member = Member(
+        alert_id=alert.alert_id,
+        article_id=alert.article_id,
+        published_at=alert.published_at,
+        outlet=outlet_of(alert),
+        title=alert.title,
+        url=alert.url,
+        severity=alert.severity,
+        severity_level=alert.severity_level,
     )
+    # The first member and the most recent ones: every write of the incident stays small.
+    if incident.members:
+        keep = policy.members_kept - 1
+        recent = [*incident.members[1:], member][-keep:]
+        incident.members = [incident.members[0], *recent]
+        signatures = [*incident.member_signatures[1:], sig][-keep:]
+        incident.member_signatures = [incident.member_signatures[0], *signatures]
+    else:
+        incident.members, incident.member_signatures = [member], [sig]
+    incident.article_count += 1
+    if member.outlet not in incident.outlets:
+        incident.outlets.append(member.outlet)
     incident.first_seen = min(incident.first_seen, alert.published_at)
     incident.last_seen = max(incident.last_seen, alert.published_at)
     for category in alert.categories:
@@ -189,8 +222,6 @@ def _join(
         incident.dyad = alert.dyad if alert.dyad is not None else incident.dyad
     if SEVERITY_LEVELS.index(alert.severity_level) > SEVERITY_LEVELS.index(incident.max_level):
         incident.max_level = alert.severity_level
-    if sig:
-        incident.signatures = [*incident.signatures, sig][-policy.signatures_kept :]
     return incident
 
 

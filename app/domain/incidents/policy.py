@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.domain.incidents.keys import KeyBy
+
 
 @dataclass(frozen=True, slots=True)
 class GroupingPolicy:
@@ -21,13 +23,23 @@ class GroupingPolicy:
         signatures_kept: how many recent members' signatures an incident keeps for matching.
         require_shared_category: the alert must share an escalation category with the
             incident (off: any category is compatible).
+        key_by: which country of the alert is its grouping key: ``first_actor`` (the
+            country the article names first) or ``dyad_source``.
+        home_country: the grouping key of alerts that name no country (the outlets' home
+            country, whose domestic reports often name none); ``-`` keeps them apart.
+        members_kept: how many members (the first and the most recent) an incident lists;
+            its counts stay exact. More than ``signatures_kept``: matching compares with the
+            signatures of the most recent listed members.
     """
 
     max_gap: timedelta = timedelta(hours=36)
-    min_similarity: float = 0.10
+    min_similarity: float = 0.15
     max_span: timedelta = timedelta(hours=72)
     signatures_kept: int = 4
     require_shared_category: bool = False
+    key_by: KeyBy = "dyad_source"
+    home_country: str = "-"
+    members_kept: int = 20
 
 
 @dataclass(frozen=True, slots=True)

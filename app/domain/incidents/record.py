@@ -23,8 +23,8 @@ def incident_record(change: Change, now: datetime) -> Incident:
         last_seen=state.last_seen,
         resolved_at=state.resolved_at,
         updated_at=now,
-        article_count=len(state.members),
-        outlets=state.outlets,
+        article_count=state.article_count,
+        outlets=list(state.outlets),
         max_severity=state.max_severity,
         max_level=state.max_level,
         categories=list(state.categories),
@@ -32,5 +32,6 @@ def incident_record(change: Change, now: datetime) -> Incident:
         article_ids=[member.article_id for member in state.members],
         alert_ids=[member.alert_id for member in state.members],
         members=list(state.members),
+        members_omitted=state.members_omitted,
         strongest=state.strongest,
     )

@@ -1,0 +1,93 @@
+"""Reading a ``Book`` from, and writing it back to, key-value tables (the worker's Faust tables,
+the replay's dicts): one implementation of the state layout for both.
+
+    index table:   grouping key   -> KeyIndex (a short row per open or recently resolved incident)
+    states table:  incident id    -> the incident without its members and evidence (small)
+                   "<id>/m<n>"    -> listed member n (0-based arrival number) and its signature
+                   "<id>/s"       -> the evidence of the strongest member
+
+Every write is one changelog record, so a step writes only what changed: the key's index when
+a row changed, the small record of each changed incident, a record per new member (and a
+deletion for a member that left the capped list), the evidence when the strongest member
+changed; an incident that leaves the state deletes its records, an empty index is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from app.domain.incidents.state import Book, IncidentState, KeyIndex
+
+Table = MutableMapping[str, Any]
+_DETAIL = {"members", "member_signatures", "strongest"}
+
+
+def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
+    """The book of ``key`` as the tables hold it (empty when they hold nothing)."""
+    stored = index.get(key)
+    rows = KeyIndex.model_validate(stored) if stored else KeyIndex(key=key, partition=partition)
+    # The index and the records are separate changelog records: a worker killed between them
+    # can leave a row whose record never reached the changelog. Such a row is dropped (the
+    # redelivered alert then opens the incident again, with the same deterministic id).
+    present = [entry for entry in rows.entries if entry.id in states]
+    stale = len(present) != len(rows.entries)
+    rows.entries = present
+
+    def load(incident_id: str) -> IncidentState | None:
+        value = states.get(incident_id)
+        if not value:
+            return None
+        members = [states[_member_key(incident_id, n)] for n in value["member_seqs"]]
+        return IncidentState.model_validate(
+            {
+                **{k: v for k, v in value.items() if k != "member_seqs"},
+                "members": [m["member"] for m in members],
+                "member_signatures": [m["sig"] for m in members],
+                "strongest": states.get(f"{incident_id}/s"),
+            }
+        )
+
+    book = Book(key, partition, rows, load)
+    book.index_changed = stale
+    return book
+
+
+def save_book(book: Book, index: Table, states: Table) -> None:
+    """Write the step's changes of ``book`` back."""
+    for incident in book.written():
+        incident_id = incident.incident_id
+        seqs, strongest = book.origins.get(incident_id, ([], None))
+        now_listed = incident.member_seqs
+        listed = dict(zip(now_listed, incident.members, strict=True))
+        signatures = dict(zip(now_listed, incident.member_signatures, strict=True))
+        for n in now_listed:
+            if n not in seqs:
+                states[_member_key(incident_id, n)] = {
+                    "member": listed[n].model_dump(mode="json"),
+                    "sig": signatures[n],
+                }
+        for n in seqs:
+            if n not in listed:
+                del states[_member_key(incident_id, n)]
+        if incident.strongest and incident.strongest.alert_id != strongest:
+            states[f"{incident_id}/s"] = incident.strongest.model_dump(mode="json")
+        small = incident.model_dump(mode="json", exclude=_DETAIL, exclude_defaults=True)
+        states[incident_id] = {**small, "member_seqs": now_listed}
+        kept = incident.strongest.alert_id if incident.strongest else None
+        book.origins[incident_id] = (now_listed, kept)
+    for incident_id in book.removed:
+        seqs, _ = book.origins.get(incident_id, ([], None))
+        for key in (incident_id, f"{incident_id}/s", *(_member_key(incident_id, n) for n in seqs)):
+            if key in states:
+                del states[key]
+    if book.index_changed:
+        if book.index.entries:
+            index[book.key] = book.index.model_dump(mode="json", exclude_defaults=True)
+        elif book.key in index:
+            del index[book.key]
+    book.saved()
+
+
+def _member_key(incident_id: str, n: int) -> str:
+    return f"{incident_id}/m{n}"
