@@ -263,6 +263,11 @@ fn clause_dyad(
     (source, target, two_sided)
 }
 
+/// Rules of weapons fired or tested: force shown, which docs/labelling.md always pages on when
+/// a state does it.
+const FORCE_SHOWN: [&str; 3] =
+    ["mobilize.show_of_force", "mobilize.weapons_fire", "mobilize.weapons_splash"];
+
 /// Categories of a verbal reaction: protests, criticism, demands, rejections, inquiries.
 const REACTIONS: [&str; 5] = ["investigate", "disapprove", "reject", "demand", "protest"];
 
@@ -399,6 +404,16 @@ pub fn decide(
                     "at least high: the headline's {} is between two named states",
                     tables.categories[hit.category].id
                 ));
+            }
+            // A state firing or testing weapons, said so in the headline: force shown.
+            let state_fires = || {
+                let before = ctx.facts.mentions.between(true, main.clause.0, hit.trigger_start);
+                FORCE_SHOWN.contains(&rule.id.as_str()) && before.count() > 0
+            };
+            if severity < spec.high && hit.title && !hit.hedged && state_fires() {
+                severity = spec.high;
+                reasons
+                    .push("at least high: a state fires or tests weapons in the headline".into());
             }
         }
         _ => {
