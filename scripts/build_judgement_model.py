@@ -249,7 +249,37 @@ def figures(report: ArticleReport) -> dict[str, Any]:
     }
 
 
-def build(shared: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def error_of(outcome: ArticleOutcome) -> dict[str, Any]:
+    """One held-out error: what was labelled, what came out, and the judgement's reasons."""
+    gold = outcome.item.dyad
+    dyad = outcome.dyad
+    return {
+        "ref": outcome.item.ref,
+        "title": outcome.item.title,
+        "label": outcome.item.label,
+        "severity": outcome.severity,
+        "level": outcome.level,
+        "dyad": f"{dyad.source}->{dyad.target}" if dyad else None,
+        "gold_dyad": f"{gold.source}->{gold.target}" if gold else None,
+        "reasons": outcome.judgement.reasons if outcome.judgement else [],
+    }
+
+
+def held_out_errors(report: ArticleReport, limit: int) -> dict[str, list[dict[str, Any]]]:
+    """The pooled held-out folds' worst errors: misses, quiet and medium articles judged high,
+    wrong dyads."""
+    medium_high = [o for o in report.outcomes if o.item.label == "medium" and o.predicted_high]
+    return {
+        "misses": [error_of(o) for o in report.misses(limit)],
+        "false_alarms": [error_of(o) for o in report.false_alarms(limit)],
+        "medium_judged_high": [
+            error_of(o) for o in sorted(medium_high, key=lambda o: -o.severity)[:limit]
+        ],
+        "wrong_dyads": [error_of(o) for o in report.wrong_dyads(limit)],
+    }
+
+
+def build(shared: Path, errors: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
     """The model trained on every label, and the report (cross-validated, in-sample, the
     other modes). Raises FileNotFoundError when the stream is not under ``shared``."""
     stream = shared / STREAM_PATH
@@ -297,6 +327,8 @@ def build(shared: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         "rules": figures(ArticleReport(judged(None, "rules", items))),
         "off": figures(ArticleReport(judged(None, "off", items))),
     }
+    if errors:
+        report["held_out_errors"] = held_out_errors(ArticleReport(outcomes), errors)
     return final, report
 
 
@@ -308,9 +340,12 @@ def main() -> int:
         "--check", action="store_true", help="rebuild and compare with --out instead of writing"
     )
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="add the N worst held-out errors of each kind"
+    )
     args = parser.parse_args()
     try:
-        final, report = build(args.shared)
+        final, report = build(args.shared, args.errors)
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2

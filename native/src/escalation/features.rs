@@ -3,13 +3,80 @@
 //! in the severity bands. The feature list is the model file's contract: the engine refuses a
 //! model built for another list (escalation.rs, `read_model`).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::judgement::casualties;
 use super::rules::Tables;
 use super::scan::Hit;
 use super::verdict::{Context, MainEvent};
 
+/// The main event is dated in the past: a year, "last month", "years ago", "a year after", an
+/// anniversary. News of the day is not dated; a retrospective or a ruling on an old act is.
+static DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:in|of|from|during) (?:19|20)[0-9]{2}\b|last (?:year|month|summer|winter|spring|autumn|fall|decade)\b|(?:years?|months|decades?) (?:ago|after|later|on|since)\b|anniversary|a year on\b)",
+    )
+    .expect("a valid pattern")
+});
+
+/// A year in a headline: the news of the day is not dated, a retrospective or a ruling on an
+/// old act is ("court rules 1999 raid was lawful").
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:19|20)[0-9]{2}\b").expect("a valid pattern"));
+
+/// Before the trigger in its sentence: the act is what something else followed ("police on
+/// alert after a bombing", "after the attack, ministers met"): not itself the news.
+static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:after|following|since|in the wake of|in the aftermath of|in response to|over|behind|into)\s")
+        .expect("a valid pattern")
+});
+
+/// Follow-up language in a headline: the story is the investigation, the suspects, the
+/// victims or the trial of an act, not the act.
+static FOLLOW_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:suspects?|suspected|investigat\w*|probe|inquiry|inquest|manhunt|trial|charged|convicted|sentenced|victims?|survivors?|funeral|mourn\w*|memorial|tribute|identified|mastermind|accomplices?|plotters?|ringleader|extradit\w*|named as|among the dead)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// A headline about forces going home, prisoners freed or swapped, measures lifted: the way
+/// down, not up.
+static EASING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:withdraw\w*|pull(?:s|ed|ing)? (?:out|back)|(?:return|returns|returned|come|comes|came|go|goes|went) home|prisoner swap|prisoner exchange|exchange of prisoners|release[sd]?|releasing|freed|frees|lift(?:s|ed|ing)?|ease[sd]?|easing|reopen\w*|restor\w*|truce holds|ceasefire holds)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// A headline that explains, analyses or reviews: ongoing conflict, not a new event.
+static ANALYSIS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:how|why|analysis|explainer|q&a|inside|lessons?|what next|what we know|timeline|challenges?|debate|strategy|(?:campaign|fight|war|battle|struggle) (?:on|against))\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// Talks, truces and aid in a headline: the story is the way out of a conflict.
+static TALKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:talks|truce|cease-?fire|negotiat\w*|peace|deal|agreement|accord|summit|aid|pledge[sd]?|donors?|humanitarian|evacuat\w*|refugees?|diplomacy|diplomatic|envoy|mediat\w*|vote|election)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// Several dead or wounded named in a sentence with words: "fourteen civilians ... dead".
+static WORD_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|scores|hundreds|thousands|[a-z]+teen|twenty|thirty|forty|fifty)\b(?:\s+\S+){0,3}?\s+(?:killed|dead|died|slain|wounded|injured|hurt)\b",
+    )
+    .expect("a valid pattern")
+});
+
 /// The fixed features, in model order; one `cat:<id>` per category follows them.
-pub const FEATURES: [&str; 50] = [
+pub const FEATURES: [&str; 65] = [
     "rules_severity",
     "rules_high",
     "rules_critical",
@@ -60,6 +127,21 @@ pub const FEATURES: [&str; 50] = [
     "lead_states",
     "main_title_or_lead_violent",
     "length",
+    "main_two_sided",
+    "main_casualties",
+    "title_casualties",
+    "title_word_casualties",
+    "main_dated",
+    "main_after",
+    "title_follow_up",
+    "title_talks",
+    "title_easing",
+    "title_analysis",
+    "restraint_title",
+    "cooperation_title",
+    "background_title",
+    "domestic_title",
+    "leisure_title",
 ];
 
 /// The two logistic models of `judgement: learned` and their thresholds.
@@ -187,6 +269,28 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         // Counts grow with length: a two-sentence wire item is not a quieter story.
         (ctx.body_bytes as f64 / 500.0).ln_1p(),
     ];
+    let title = &ctx.title.to_lowercase();
+    let field = ctx.fields.iter().find(|f| f.title == hit.title).unwrap_or(&ctx.fields[0]);
+    let sentence = field.folded_slice(hit.sentence_start, hit.sentence_end);
+    let before = field.folded_slice(hit.sentence_start, hit.trigger_start);
+    let title_cues = tables.judgement.count_cues(title, "").0;
+    let dead = |text: &str| (casualties(text) as f64).min(10_000.0).ln_1p() / 5.0;
+    // Dead counted in a headline with a firm violent hit: an attack, not a crash or a flood.
+    let violent_title = hits.iter().any(|h| h.title && !h.hedged && violent(h));
+    x.extend([
+        flag(main.two_sided),
+        dead(sentence),
+        if violent_title { dead(title) } else { 0.0 },
+        flag(violent_title && WORD_COUNT.is_match(title)),
+        flag(DATED.is_match(sentence) || (hit.title && YEAR.is_match(title))),
+        // The last few words before the trigger: "after the bombing", "suspects in the attacks".
+        flag(AFTER.is_match(last_words(before, 4))),
+        flag(FOLLOW_UP.is_match(title)),
+        flag(TALKS.is_match(title)),
+        flag(EASING.is_match(title)),
+        flag(ANALYSIS.is_match(title)),
+    ]);
+    x.extend(title_cues.iter().map(|&count| cue(count)));
     debug_assert_eq!(x.len(), FEATURES.len());
     // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
     for category in 0..tables.categories.len() {
@@ -209,6 +313,19 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         x.push(ln1p(hits.iter().filter(|h| h.category == category && !h.hedged).count()));
     }
     x
+}
+
+/// The last `n` words of a text (and the space before them).
+fn last_words(text: &str, n: usize) -> &str {
+    let trimmed = text.trim_end();
+    let mut at = trimmed.len();
+    for _ in 0..n {
+        match trimmed[..at].trim_end().rfind(' ') {
+            Some(space) => at = space,
+            None => return trimmed,
+        }
+    }
+    &trimmed[at..]
 }
 
 /// Feature names in model order.

@@ -147,6 +147,8 @@ impl JudgementTables {
 pub struct Context<'a> {
     pub facts: &'a ArticleFacts<'a>,
     pub fields: &'a [Field<'a>],
+    /// The headline as published (`fields` keeps only the fields with a trigger).
+    pub title: &'a str,
     /// Hits cancelled as history, and for any other reason.
     pub cancelled: (usize, usize),
     pub cues: ([u32; 5], [u32; 5]),
@@ -261,6 +263,33 @@ fn clause_dyad(
     (source, target, two_sided)
 }
 
+/// Rules of weapons fired or tested: force shown, which docs/labelling.md always pages on when
+/// a state does it.
+const FORCE_SHOWN: [&str; 3] =
+    ["mobilize.show_of_force", "mobilize.weapons_fire", "mobilize.weapons_splash"];
+
+/// Categories of a verbal reaction: protests, criticism, demands, rejections, inquiries.
+const REACTIONS: [&str; 5] = ["investigate", "disapprove", "reject", "demand", "protest"];
+
+/// "Japan protests after a Chinese navy ship sails near disputed islands": a verbal reaction
+/// whose clause ends at "after" answers an act, and that act is the escalation. The first
+/// state named after "after" is its agent; None when the main event is no such reaction.
+fn answered_agent<'m>(
+    tables: &Tables,
+    ctx: &Context<'m>,
+    hit: &Hit,
+    clause: (usize, usize),
+) -> Option<&'m str> {
+    if !REACTIONS.contains(&tables.categories[hit.category].id.as_str()) {
+        return None;
+    }
+    let field = field_of(ctx.fields, hit.title);
+    if !field.folded_slice(clause.1, hit.sentence_end).starts_with(" after ") {
+        return None;
+    }
+    ctx.facts.mentions.between(hit.title, clause.1, hit.sentence_end).map(|(_, c)| c).next()
+}
+
 /// The main event with its clause and dyad; `fallback` is the co-occurrence dyad of
 /// judgement.rs, used for a side the clause leaves open.
 pub fn main_event(
@@ -288,6 +317,12 @@ pub fn main_event(
             Some((s.clone(), target))
         }
         (None, None) => None,
+    };
+    let dyad = match (answered_agent(tables, ctx, hit, clause), dyad) {
+        (Some(agent), Some((reacting, _))) if agent != reacting => {
+            Some((agent.to_owned(), Some(reacting)))
+        }
+        (_, dyad) => dyad,
     };
     MainEvent { hit: index, clause, dyad, two_sided }
 }
@@ -369,6 +404,16 @@ pub fn decide(
                     "at least high: the headline's {} is between two named states",
                     tables.categories[hit.category].id
                 ));
+            }
+            // A state firing or testing weapons, said so in the headline: force shown.
+            let state_fires = || {
+                let before = ctx.facts.mentions.between(true, main.clause.0, hit.trigger_start);
+                FORCE_SHOWN.contains(&rule.id.as_str()) && before.count() > 0
+            };
+            if severity < spec.high && hit.title && !hit.hedged && state_fires() {
+                severity = spec.high;
+                reasons
+                    .push("at least high: a state fires or tests weapons in the headline".into());
             }
         }
         _ => {
