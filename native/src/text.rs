@@ -33,6 +33,13 @@ fn is_horizontal_space(c: char) -> bool {
     )
 }
 
+/// Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+/// they reorder what a reader sees ("Trojan Source") and carry no meaning in a news text, so
+/// normalisation drops them (before spaces are collapsed: "a \u{202a} b" reads "a b").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// True when `normalize` would return `text` unchanged (clean news text nearly always is: the
 /// caller then gets its own string object back, nothing is copied). Bytes are scanned; only
 /// the lead bytes of the non-ASCII spaces (0xC2, 0xE1, 0xE2, 0xE3) are decoded.
@@ -60,7 +67,7 @@ fn is_normalized(text: &str) -> bool {
             0x09..=0x0d | 0x1c..=0x1f | 0x7f => return false,
             0xc2 | 0xe1 | 0xe2 | 0xe3 => {
                 let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_whitespace() || is_horizontal_space(c) {
+                if c.is_whitespace() || is_horizontal_space(c) || is_bidi_control(c) {
                     return false;
                 }
             }
@@ -70,8 +77,17 @@ fn is_normalized(text: &str) -> bool {
     true
 }
 
-/// Collapse runs of spaces, keep single paragraph breaks, trim every line and the ends.
+/// Drop bidirectional controls, collapse runs of spaces, keep single paragraph breaks, trim
+/// every line and the ends.
 pub fn normalize(text: &str) -> String {
+    // Dropped first, as if they had never been there ("\r\u{202a}\n" is one line break).
+    let filtered: String;
+    let text = if text.chars().any(is_bidi_control) {
+        filtered = text.chars().filter(|&c| !is_bidi_control(c)).collect();
+        &filtered
+    } else {
+        text
+    };
     let mut lines: Vec<String> = Vec::new();
     for line in text.replace("\r\n", "\n").split(['\n', '\r']) {
         let mut collapsed = String::with_capacity(line.len());
@@ -106,7 +122,8 @@ pub fn normalize(text: &str) -> String {
     joined
 }
 
-/// Collapse runs of spaces, keep single paragraph breaks, trim the ends.
+/// Drop bidirectional controls, collapse runs of spaces, keep single paragraph breaks, trim
+/// the ends.
 #[pyfunction]
 pub fn normalize_whitespace<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     let view = text.to_str()?;
@@ -203,6 +220,9 @@ mod tests {
         assert!(!is_normalized("a  b"));
         assert!(!is_normalized("a\n\n\nb"));
         assert!(!is_normalized("a \nb"));
+        assert_eq!(normalize("a \u{202a} b\u{2069}\n\u{202e}\n\nc"), "a b\n\nc");
+        assert!(!is_normalized("a\u{2066}b"));
+        assert_eq!(normalize("a\r\u{202a}\nb"), "a\nb");
     }
 
     #[test]
