@@ -88,27 +88,26 @@ pub fn normalize(text: &str) -> String {
     } else {
         text
     };
-    let mut lines: Vec<String> = Vec::new();
-    for line in text.replace("\r\n", "\n").split(['\n', '\r']) {
-        let mut collapsed = String::with_capacity(line.len());
-        let mut in_space = false;
-        for c in line.chars() {
-            if is_horizontal_space(c) {
-                in_space = true;
-                continue;
-            }
-            if in_space && !collapsed.is_empty() {
+    let crlf: String;
+    let text = if text.contains("\r\n") {
+        crlf = text.replace("\r\n", "\n");
+        &crlf
+    } else {
+        text
+    };
+    let mut joined = String::with_capacity(text.len());
+    let mut collapsed = String::new(); // one line, reused
+    let mut blank = false;
+    for line in text.split(['\n', '\r']) {
+        collapsed.clear();
+        for word in line.split(is_horizontal_space).filter(|w| !w.is_empty()) {
+            if !collapsed.is_empty() {
                 collapsed.push(' ');
             }
-            in_space = false;
-            collapsed.push(c);
+            collapsed.push_str(word);
         }
-        lines.push(collapsed.trim_matches(char::is_whitespace).to_owned());
-    }
-    // Any run of blank lines becomes one paragraph break.
-    let mut joined = String::with_capacity(text.len());
-    let mut blank = false;
-    for line in lines {
+        // Any run of blank lines becomes one paragraph break.
+        let line = collapsed.trim_matches(char::is_whitespace);
         if line.is_empty() {
             blank = true;
             continue;
@@ -116,7 +115,7 @@ pub fn normalize(text: &str) -> String {
         if !joined.is_empty() {
             joined.push_str(if blank { "\n\n" } else { "\n" });
         }
-        joined.push_str(&line);
+        joined.push_str(line);
         blank = false;
     }
     joined
