@@ -24,6 +24,42 @@ pub fn matches_at(automaton: &AhoCorasick, haystack: &str, at: usize) -> Vec<Mat
     found
 }
 
+/// The first two bytes of a set of keys, as a bit set (8 KB): where a key cannot begin, no
+/// automaton search or hash look-up needs to run. A one-byte key may be followed by anything.
+pub struct PairFilter {
+    bits: Vec<u64>,
+}
+
+impl PairFilter {
+    pub fn new<'k>(keys: impl IntoIterator<Item = &'k [u8]>) -> Self {
+        let mut bits = vec![0u64; 65536 / 64];
+        for key in keys {
+            let (first, next) = match key {
+                [first, second, ..] => (*first, *second..=*second),
+                [first] => (*first, 0..=255),
+                [] => continue,
+            };
+            for second in next {
+                let pair = usize::from(first) << 8 | usize::from(second);
+                bits[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+        PairFilter { bits }
+    }
+
+    /// Whether a key can begin at `bytes[at]` (at the last byte: whether one begins with it).
+    pub fn may_begin(&self, bytes: &[u8], at: usize) -> bool {
+        let first = usize::from(bytes[at]) << 8;
+        match bytes.get(at + 1) {
+            Some(&second) => {
+                let pair = first | usize::from(second);
+                self.bits[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            None => (0..4).any(|word| self.bits[first / 64 + word] != 0),
+        }
+    }
+}
+
 /// Horizontal spaces that normalisation collapses: a run of them becomes one plain space.
 fn is_horizontal_space(c: char) -> bool {
     matches!(

@@ -142,7 +142,10 @@ pub fn triggers(tables: &Tables, text: &str) -> Vec<Trigger> {
     while at + 1 < bytes.len() {
         let start = at + 1;
         let end = start + bytes[start..].iter().position(|&b| b == b' ').unwrap_or(0);
-        if end > start && tables.trigger_heads.contains(&spaced[start..end]) {
+        if end > start
+            && tables.trigger_head_pairs.may_begin(bytes, start)
+            && tables.trigger_heads.contains(&spaced[start..end])
+        {
             cursor_char += spaced[cursor_byte..at].chars().count();
             cursor_byte = at;
             // Overlapping matches include keys that end a longer one (" strikes " in
