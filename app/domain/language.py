@@ -1,6 +1,8 @@
 """Language identification for the validate stage: the ``whatlang`` crate inside the engine
 (trigram profiles of 69 languages, reliability-gated). When it is not confident the caller
-falls back to the configured default."""
+falls back to the configured default. A sample that is plainly English (all-ASCII letters,
+English function words: native/src/language.rs) is reported as English without whatlang,
+which costs about 50 us per article whatever the sample's length."""
 
 from __future__ import annotations
 

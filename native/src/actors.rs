@@ -13,7 +13,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::text::{matches_at, CharMap};
+use crate::text::{matches_at, CharMap, PairFilter};
 
 /// When an ambiguous form names its country (the `ambiguous` section of actors.yaml).
 #[derive(FromPyObject)]
@@ -49,8 +49,9 @@ struct Found {
 #[pyclass(frozen)]
 pub struct ActorScanner {
     automaton: AhoCorasick,
-    /// The bytes a form can begin with.
-    first_bytes: [bool; 256],
+    /// The first two bytes of the forms (most words that begin with a form's first byte,
+    /// "the", "in", "Monday", begin none).
+    first_pairs: PairFilter,
     forms: Vec<Form>,
     /// Characters per form (the longest form wins, counted in characters).
     lengths: Vec<usize>,
@@ -77,7 +78,7 @@ impl ActorScanner {
         // start of a word (one automaton step per byte of the text costs a cache miss each).
         let bytes = text.as_bytes();
         let starts = (0..bytes.len()).filter(|&at| {
-            self.first_bytes[usize::from(bytes[at])] && !is_word(text[..at].chars().next_back())
+            self.first_pairs.may_begin(bytes, at) && !is_word(text[..at].chars().next_back())
         });
         let matches = starts.flat_map(|at| matches_at(&self.automaton, text, at));
         for m in matches {
@@ -199,13 +200,8 @@ impl ActorScanner {
             .build(forms.iter().map(|f| f.text.as_str()))
             .map_err(|e| PyValueError::new_err(format!("actor forms: {e}")))?;
         let lengths = forms.iter().map(|f| f.text.chars().count()).collect();
-        let mut first_bytes = [false; 256];
-        for form in &forms {
-            if let Some(&b) = form.text.as_bytes().first() {
-                first_bytes[usize::from(b)] = true;
-            }
-        }
-        Ok(ActorScanner { automaton, first_bytes, forms, lengths, names, function_words })
+        let first_pairs = PairFilter::new(forms.iter().map(|f| f.text.as_bytes()));
+        Ok(ActorScanner { automaton, first_pairs, forms, lengths, names, function_words })
     }
 
     /// Country actors as dicts of `ActorTag`'s fields, most mentioned first (ties: first

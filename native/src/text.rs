@@ -24,6 +24,42 @@ pub fn matches_at(automaton: &AhoCorasick, haystack: &str, at: usize) -> Vec<Mat
     found
 }
 
+/// The first two bytes of a set of keys, as a bit set (8 KB): where a key cannot begin, no
+/// automaton search or hash look-up needs to run. A one-byte key may be followed by anything.
+pub struct PairFilter {
+    bits: Vec<u64>,
+}
+
+impl PairFilter {
+    pub fn new<'k>(keys: impl IntoIterator<Item = &'k [u8]>) -> Self {
+        let mut bits = vec![0u64; 65536 / 64];
+        for key in keys {
+            let (first, next) = match key {
+                [first, second, ..] => (*first, *second..=*second),
+                [first] => (*first, 0..=255),
+                [] => continue,
+            };
+            for second in next {
+                let pair = usize::from(first) << 8 | usize::from(second);
+                bits[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+        PairFilter { bits }
+    }
+
+    /// Whether a key can begin at `bytes[at]` (at the last byte: whether one begins with it).
+    pub fn may_begin(&self, bytes: &[u8], at: usize) -> bool {
+        let first = usize::from(bytes[at]) << 8;
+        match bytes.get(at + 1) {
+            Some(&second) => {
+                let pair = first | usize::from(second);
+                self.bits[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            None => (0..4).any(|word| self.bits[first / 64 + word] != 0),
+        }
+    }
+}
+
 /// Horizontal spaces that normalisation collapses: a run of them becomes one plain space.
 fn is_horizontal_space(c: char) -> bool {
     matches!(
@@ -31,6 +67,13 @@ fn is_horizontal_space(c: char) -> bool {
         ' ' | '\t' | '\u{0c}' | '\u{0b}' | '\u{a0}' | '\u{2000}'
             ..='\u{200b}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
     )
+}
+
+/// Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+/// they reorder what a reader sees ("Trojan Source") and carry no meaning in a news text, so
+/// normalisation drops them (before spaces are collapsed: "a \u{202a} b" reads "a b").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// True when `normalize` would return `text` unchanged (clean news text nearly always is: the
@@ -60,7 +103,7 @@ fn is_normalized(text: &str) -> bool {
             0x09..=0x0d | 0x1c..=0x1f | 0x7f => return false,
             0xc2 | 0xe1 | 0xe2 | 0xe3 => {
                 let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_whitespace() || is_horizontal_space(c) {
+                if c.is_whitespace() || is_horizontal_space(c) || is_bidi_control(c) {
                     return false;
                 }
             }
@@ -70,29 +113,37 @@ fn is_normalized(text: &str) -> bool {
     true
 }
 
-/// Collapse runs of spaces, keep single paragraph breaks, trim every line and the ends.
+/// Drop bidirectional controls, collapse runs of spaces, keep single paragraph breaks, trim
+/// every line and the ends.
 pub fn normalize(text: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in text.replace("\r\n", "\n").split(['\n', '\r']) {
-        let mut collapsed = String::with_capacity(line.len());
-        let mut in_space = false;
-        for c in line.chars() {
-            if is_horizontal_space(c) {
-                in_space = true;
-                continue;
-            }
-            if in_space && !collapsed.is_empty() {
+    // Dropped first, as if they had never been there ("\r\u{202a}\n" is one line break).
+    let filtered: String;
+    let text = if text.chars().any(is_bidi_control) {
+        filtered = text.chars().filter(|&c| !is_bidi_control(c)).collect();
+        &filtered
+    } else {
+        text
+    };
+    let crlf: String;
+    let text = if text.contains("\r\n") {
+        crlf = text.replace("\r\n", "\n");
+        &crlf
+    } else {
+        text
+    };
+    let mut joined = String::with_capacity(text.len());
+    let mut collapsed = String::new(); // one line, reused
+    let mut blank = false;
+    for line in text.split(['\n', '\r']) {
+        collapsed.clear();
+        for word in line.split(is_horizontal_space).filter(|w| !w.is_empty()) {
+            if !collapsed.is_empty() {
                 collapsed.push(' ');
             }
-            in_space = false;
-            collapsed.push(c);
+            collapsed.push_str(word);
         }
-        lines.push(collapsed.trim_matches(char::is_whitespace).to_owned());
-    }
-    // Any run of blank lines becomes one paragraph break.
-    let mut joined = String::with_capacity(text.len());
-    let mut blank = false;
-    for line in lines {
+        // Any run of blank lines becomes one paragraph break.
+        let line = collapsed.trim_matches(char::is_whitespace);
         if line.is_empty() {
             blank = true;
             continue;
@@ -100,13 +151,14 @@ pub fn normalize(text: &str) -> String {
         if !joined.is_empty() {
             joined.push_str(if blank { "\n\n" } else { "\n" });
         }
-        joined.push_str(&line);
+        joined.push_str(line);
         blank = false;
     }
     joined
 }
 
-/// Collapse runs of spaces, keep single paragraph breaks, trim the ends.
+/// Drop bidirectional controls, collapse runs of spaces, keep single paragraph breaks, trim
+/// the ends.
 #[pyfunction]
 pub fn normalize_whitespace<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     let view = text.to_str()?;
@@ -203,6 +255,9 @@ mod tests {
         assert!(!is_normalized("a  b"));
         assert!(!is_normalized("a\n\n\nb"));
         assert!(!is_normalized("a \nb"));
+        assert_eq!(normalize("a \u{202a} b\u{2069}\n\u{202e}\n\nc"), "a b\n\nc");
+        assert!(!is_normalized("a\u{2066}b"));
+        assert_eq!(normalize("a\r\u{202a}\nb"), "a\nb");
     }
 
     #[test]

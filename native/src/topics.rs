@@ -78,11 +78,10 @@ pub struct TopicTagger {
     terms: Vec<String>,
     rows: Vec<Vec<(usize, f64)>>,
     title_rows: Vec<Vec<(usize, f64)>>,
-    words: hashbrown::HashMap<String, Vec<u32>>,
+    /// Every word that is a term or begins a phrase: one look-up per word of the text.
+    words: hashbrown::HashMap<String, WordEntry>,
     phrases: AhoCorasick,
     phrase_terms: Vec<u32>,
-    /// The first word of every phrase.
-    phrase_heads: hashbrown::HashSet<String>,
     /// Per term, the topics it is evidence for; per topic, its evidence terms by rank.
     ranks: Vec<Vec<Rank>>,
     ranked_terms: Vec<Vec<u32>>,
@@ -90,6 +89,14 @@ pub struct TopicTagger {
     min_score: f64,
     saturation: f64,
     max_evidence: usize,
+}
+
+/// What a word of the text is: the terms it is (none for a word that only begins phrases),
+/// and whether phrases begin with it.
+#[derive(Default)]
+struct WordEntry {
+    terms: Vec<u32>,
+    phrase_head: bool,
 }
 
 /// The terms an article holds, sorted: those only in the body, and those in the headline.
@@ -102,17 +109,21 @@ impl TopicTagger {
     fn terms_in(&self, text: &str) -> Vec<u32> {
         let joined = joined_words(text);
         let mut found: Vec<u32> = Vec::new();
+        let bytes = joined.as_bytes();
+        // Words are separated by single spaces, and the text ends with one.
         let mut at = 0; // byte offset of the space before the current word
-        for word in joined[1..].split(' ') {
-            if let Some(terms) = self.words.get(word) {
-                found.extend(terms);
+        while at + 1 < bytes.len() {
+            let start = at + 1;
+            let end = start + bytes[start..].iter().position(|&b| b == b' ').unwrap_or(0);
+            if let Some(entry) = self.words.get(&joined[start..end]) {
+                found.extend(&entry.terms);
+                // Phrases are searched anchored at the words that begin one.
+                if entry.phrase_head {
+                    let phrases = matches_at(&self.phrases, &joined, at);
+                    found.extend(phrases.iter().map(|m| self.phrase_terms[m.pattern()]));
+                }
             }
-            // Phrases are searched anchored at the words that begin one.
-            if self.phrase_heads.contains(word) {
-                let phrases = matches_at(&self.phrases, &joined, at);
-                found.extend(phrases.iter().map(|m| self.phrase_terms[m.pattern()]));
-            }
-            at += word.len() + 1;
+            at = end.max(start);
         }
         found.sort_unstable();
         found.dedup();
@@ -176,8 +187,13 @@ impl TopicTagger {
             return Err(PyValueError::new_err("a weight of an unknown topic"));
         }
         let (keys, phrase_terms): (Vec<String>, Vec<u32>) = phrases.into_iter().unzip();
-        let phrase_heads =
-            keys.iter().filter_map(|k| k.split_whitespace().next().map(str::to_owned)).collect();
+        let mut entries: hashbrown::HashMap<String, WordEntry> = words
+            .into_iter()
+            .map(|(word, terms)| (word, WordEntry { terms, phrase_head: false }))
+            .collect();
+        for head in keys.iter().filter_map(|k| k.split_whitespace().next()) {
+            entries.entry(head.to_owned()).or_default().phrase_head = true;
+        }
         let phrases = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
@@ -224,10 +240,9 @@ impl TopicTagger {
             topics,
             rows,
             title_rows,
-            words: words.into_iter().collect(),
+            words: entries,
             phrases,
             phrase_terms,
-            phrase_heads,
             ranks,
             ranked_terms,
             max_body_chars,

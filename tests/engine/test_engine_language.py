@@ -44,3 +44,16 @@ def test_every_reported_code_is_iso_639_1() -> None:
     codes = iso639_1()
     assert codes["fra"] == "fr" and codes["cmn"] == "zh"
     assert all(len(code) == 2 for code in codes.values())
+
+
+def test_english_check_passes_plain_english_only() -> None:
+    # Plain English passes the engine's English check before whatlang; French written
+    # without its accents (so all ASCII) must still go to whatlang and come out French.
+    assert guess_language("The talks with the rebels were over, the minister said on Monday.") == (
+        "en"
+    )
+    unaccented = (
+        "Pyongyang a coupe les lignes de communication avec Seoul et menace de represailles "
+        "si le Sud ne cesse pas ses exercices militaires avec les Etats-Unis."
+    )
+    assert guess_language(unaccented) == "fr"

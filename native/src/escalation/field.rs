@@ -34,25 +34,28 @@ pub struct Field<'a> {
     pub spaces: Vec<usize>,
 }
 
-/// " " + the text with every character but letters and digits as a space, folded + " ", and
-/// its character map: trigger keys (" cut ties ") are found in it on whole words only.
-pub fn spaced(text: &str) -> (String, CharMap) {
-    let mut spaced = String::with_capacity(text.len() + 2);
-    spaced.push(' ');
+/// " " + the text with every character but letters and digits as a space, folded + " ":
+/// trigger keys (" cut ties ") are found in it on whole words only. It has as many characters
+/// as the text plus two.
+pub fn spaced(text: &str) -> String {
     if text.is_ascii() {
+        let mut spaced = Vec::with_capacity(text.len() + 2);
+        spaced.push(b' ');
         spaced.extend(text.bytes().map(|b| {
             if b.is_ascii_alphanumeric() {
-                char::from(b.to_ascii_lowercase())
+                b.to_ascii_lowercase()
             } else {
-                ' '
+                b' '
             }
         }));
-    } else {
-        spaced.extend(text.chars().map(|c| if c.is_alphanumeric() { fold(c) } else { ' ' }));
+        spaced.push(b' ');
+        return String::from_utf8(spaced).expect("ASCII in, ASCII out");
     }
+    let mut spaced = String::with_capacity(text.len() + 2);
     spaced.push(' ');
-    let map = CharMap::new(&spaced);
-    (spaced, map)
+    spaced.extend(text.chars().map(|c| if c.is_alphanumeric() { fold(c) } else { ' ' }));
+    spaced.push(' ');
+    spaced
 }
 
 impl<'a> Field<'a> {

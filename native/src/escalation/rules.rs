@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use regex::Regex;
 
 use super::verdict::{JudgementTables, CUE_KINDS};
-use crate::text::fold;
+use crate::text::{fold, PairFilter};
 
 /// `get!(dict, "key")`: the value under `key`, extracted, or a ValueError naming the key.
 macro_rules! get {
@@ -124,6 +124,9 @@ pub struct Tables {
     /// text costs a cache miss each.
     pub triggers: AhoCorasick,
     pub trigger_heads: hashbrown::HashSet<String>,
+    /// The first two bytes of the heads (a word followed by its space): most words of a text
+    /// begin no key, and need no hash look-up.
+    pub trigger_head_pairs: PairFilter,
     pub trigger_entries: Vec<TriggerEntry>,
     /// Context phrases over the folded text.
     pub context: AhoCorasick,
@@ -430,6 +433,9 @@ impl Tables {
                 .iter()
                 .filter_map(|key| key.split_whitespace().next().map(str::to_owned))
                 .collect(),
+            trigger_head_pairs: PairFilter::new(
+                trigger_keys.iter().map(|key| &key.as_bytes()[1..]),
+            ),
             trigger_entries,
             context: automaton(&context.keys, "context phrases")?,
             context_entries: context.entries,

@@ -131,19 +131,32 @@ pub type Trigger = (usize, usize, usize);
 /// The trigger keys of a field's text (metaphors included), by end, the longest first; empty
 /// when none of them has a rule (most articles: nothing more is done with them).
 pub fn triggers(tables: &Tables, text: &str) -> Vec<Trigger> {
-    let (spaced, spaced_map) = spaced(text);
+    let spaced = spaced(text);
+    let bytes = spaced.as_bytes();
     // Keys are padded with spaces: a match runs from the space before its first word to the
-    // space after its last (one character off for the padding).
+    // space after its last (one character off for the padding). Byte offsets become character
+    // offsets only for the matches (a cursor that moves forward with the words).
     let mut found: Vec<Trigger> = Vec::new();
+    let (mut cursor_byte, mut cursor_char) = (0, 0);
     let mut at = 0; // byte offset of the space before the current word
-    for word in spaced[1..].split(' ') {
-        if !word.is_empty() && tables.trigger_heads.contains(word) {
+    while at + 1 < bytes.len() {
+        let start = at + 1;
+        let end = start + bytes[start..].iter().position(|&b| b == b' ').unwrap_or(0);
+        if end > start
+            && tables.trigger_head_pairs.may_begin(bytes, start)
+            && tables.trigger_heads.contains(&spaced[start..end])
+        {
+            cursor_char += spaced[cursor_byte..at].chars().count();
+            cursor_byte = at;
+            // Overlapping matches include keys that end a longer one (" strikes " in
+            // " air strikes "): their start is not `at`.
             for m in matches_at(&tables.triggers, &spaced, at) {
-                let start = spaced_map.char_at(m.start());
-                found.push((start, spaced_map.char_at(m.end()) - 2, m.pattern().as_usize()));
+                let start = cursor_char + spaced[at..m.start()].chars().count();
+                let end = start + spaced[m.start()..m.end()].chars().count() - 2;
+                found.push((start, end, m.pattern().as_usize()));
             }
         }
-        at += word.len() + 1;
+        at = end;
     }
     if !found.iter().any(|&(_, _, key)| !tables.trigger_entries[key].rules.is_empty()) {
         return Vec::new();
