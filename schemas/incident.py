@@ -99,6 +99,6 @@ class Incident(BaseModel):
         default=0,
         ge=0,
         description="Members counted in article_count but not listed (between the first and "
-        "the most recent ones).",
+        "the most recent ones; 1.3).",
     )
     strongest: IncidentEvidence = Field(description="The evidence of the strongest article.")

@@ -6,6 +6,12 @@ fields).
 
 History (every change to the contracts is listed here):
 
+- 1.3: ``Incident`` lists at most ``incidents.members_kept`` members (the first and the most
+  recent; ``article_ids``, ``alert_ids`` and ``members`` alike) and gains
+  ``members_omitted``, the members counted in ``article_count`` but not listed. A 1.2 consumer
+  that read the lists as complete must use ``article_count`` for the size of an incident.
+  Every 1.2 record is still valid.
+
 - 1.2: every output fits under the message size limit by construction.
   ``DeadLetter`` gains ``payload_sha256`` and ``payload_truncated`` (a payload too large to
   carry whole keeps its first bytes, its size and its hash) and the ``error_type`` values
@@ -15,8 +21,7 @@ History (every change to the contracts is listed here):
   per article); ``AlertCategory.evidence_omitted`` counts evidence beyond 20 per category.
   ``EscalationAlert.judgement`` (optional) explains the article-level judgement: the main
   event's rule, phrase and clause, the probabilities and the reasons in words.
-  New contracts ``Incident`` (the incidents topic; its member lists are capped, with
-  ``members_omitted`` counting the rest) and ``TrendSpike`` (the trend topic).
+  New contracts ``Incident`` (the incidents topic) and ``TrendSpike`` (the trend topic).
   Every 1.1 record is still valid (the new fields have defaults).
 
 - 1.1: ``DeadLetter.error_type`` may be ``publish_failed``: the input was processed but the
@@ -28,4 +33,4 @@ History (every change to the contracts is listed here):
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "1.2"
+SCHEMA_VERSION: Final = "1.3"
