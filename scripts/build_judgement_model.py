@@ -41,6 +41,7 @@ from app.domain.escalation import EscalationDetector, load_ruleset
 from app.domain.escalation.detector import JudgementMode
 from app.domain.pipeline import Pipeline
 from app.evaluation.articles import (
+    ARTICLE_FIGURES,
     ArticleOutcome,
     ArticleReport,
     LabelledArticle,
@@ -233,20 +234,7 @@ def pipeline_with(base: Pipeline, detector: EscalationDetector) -> Pipeline:
 
 def figures(report: ArticleReport) -> dict[str, Any]:
     data = report.to_dict()
-    return {
-        key: data[key]
-        for key in (
-            "n",
-            "precision_high",
-            "recall_high",
-            "false_high_rate",
-            "dyad_accuracy",
-            "severity_auc",
-            "alert_rate",
-            "labelled_alert_share",
-            "confusion",
-        )
-    }
+    return {key: data[key] for key in ("n", *ARTICLE_FIGURES, "confusion")}
 
 
 def error_of(outcome: ArticleOutcome) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from app.domain.incidents.keys import main_country
 from app.domain.incidents.tables import open_book, save_book
 from app.domain.pipeline import Pipeline
 from app.domain.trends import TrendState, TrendTracker, entities
-from app.evaluation.labelled_stream import STREAM_PATH
+from app.evaluation.labelled_stream import STREAM_PATH, raw_article_of
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,14 +103,7 @@ def main() -> None:
                 notifications[change.notification] += 1
 
     for number, row in enumerate(rows, start=1):
-        raw = {
-            "id": row["id"],
-            "url": row["url"],
-            "title": row["title"],
-            "body": row["text"],
-            "published_at": row["date"],
-            "source": row["feed"],
-        }
+        raw = {"id": row["id"], **raw_article_of(row)}
         analysis = pipeline.analyze(json.dumps(raw).encode(), now)
         if analysis.rejection is not None:
             rejected += 1

@@ -11,21 +11,14 @@ from rich.table import Table
 
 from app.cli.eval_common import errors_option, score_with_pipeline
 from app.evaluation.articles import (
+    ARTICLE_FIGURES,
     ArticleOutcome,
     ArticleReport,
     evaluate_articles,
     read_labelled_articles,
 )
 
-_FIGURES = (
-    "precision_high",
-    "recall_high",
-    "false_high_rate",
-    "dyad_accuracy",
-    "severity_auc",
-    "alert_rate",
-    "labelled_alert_share",
-)
+_FIGURES = ARTICLE_FIGURES
 
 
 @click.command("articles")

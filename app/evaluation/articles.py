@@ -80,6 +80,18 @@ class ArticleOutcome:
         return self.level in _HIGH_LEVELS
 
 
+ARTICLE_FIGURES = (
+    "precision_high",
+    "recall_high",
+    "false_high_rate",
+    "dyad_accuracy",
+    "severity_auc",
+    "alert_rate",
+    "labelled_alert_share",
+)
+"""The headline figures of an ``ArticleReport``, in the order the reports print them."""
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleReport:
     """The article-level figures and the outcomes behind them."""
