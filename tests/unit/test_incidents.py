@@ -296,3 +296,53 @@ def test_an_index_row_without_its_record_is_dropped(engine: IncidentEngine) -> N
     # the redelivered alert opens the incident again, under the same id
     engine.observe(book, alert)
     assert [entry.id for entry in book.index.entries] == [incident_id]
+
+
+def test_a_redelivery_after_a_lost_index_write_is_still_recognised(
+    engine: IncidentEngine,
+) -> None:
+    # The index and the incident records are two changelog topics: a worker killed after the
+    # record's write reached the broker but before the index's did recovers an index row that
+    # is one step behind. The redelivered alert (its offset was not committed) must not join
+    # the incident a second time.
+    index: dict[str, object] = {}
+    states: dict[str, object] = {}
+    alerts = [
+        make_alert(n, title, minutes=m, source=n)
+        for n, title, m in (("a", MISSILE, 0), ("b", MISSILE_2, 5), ("c", MISSILE_3, 9))
+    ]
+    for alert in alerts:
+        before = dict(index)
+        book = open_book(index, states, "PRK", 0)
+        engine.observe(book, alert)
+        save_book(book, index, states)
+    index.clear()
+    index.update(before)  # the last index write never reached the changelog
+    book = open_book(index, states, "PRK", 0)
+    assert engine.observe(book, alerts[-1]) == []
+    save_book(book, index, states)
+    (incident,) = open_book(index, states, "PRK", 0).incidents
+    assert [m.article_id for m in incident.members] == ["a", "b", "c"]
+    assert incident.article_count == 3
+
+
+def test_an_index_row_ahead_of_its_record_follows_the_record(engine: IncidentEngine) -> None:
+    # The other order: the index write reached the changelog, the record's did not. The
+    # redelivered alert is not a member yet, so it joins (once).
+    index: dict[str, object] = {}
+    states: dict[str, object] = {}
+    alerts = [make_alert("a", MISSILE), make_alert("b", MISSILE_2, minutes=5, source="B")]
+    for alert in alerts:
+        before = dict(states)
+        book = open_book(index, states, "PRK", 0)
+        engine.observe(book, alert)
+        save_book(book, index, states)
+    states.clear()
+    states.update(before)
+    book = open_book(index, states, "PRK", 0)
+    (entry,) = book.index.entries
+    assert entry.last == alerts[0].published_at and book.index_changed
+    engine.observe(book, alerts[-1])
+    save_book(book, index, states)
+    (incident,) = open_book(index, states, "PRK", 0).incidents
+    assert [m.article_id for m in incident.members] == ["a", "b"]

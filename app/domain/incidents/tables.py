@@ -15,9 +15,10 @@ changed; an incident that leaves the state deletes its records, an empty index i
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from datetime import datetime
 from typing import Any
 
-from app.domain.incidents.state import Book, IncidentState, KeyIndex
+from app.domain.incidents.state import Book, IncidentState, IndexEntry, KeyIndex
 
 Table = MutableMapping[str, Any]
 _DETAIL = {"members", "member_signatures", "strongest"}
@@ -27,11 +28,20 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
     """The book of ``key`` as the tables hold it (empty when they hold nothing)."""
     stored = index.get(key)
     rows = KeyIndex.model_validate(stored) if stored else KeyIndex(key=key, partition=partition)
-    # The index and the records are separate changelog records: a worker killed between them
-    # can leave a row whose record never reached the changelog. Such a row is dropped (the
-    # redelivered alert then opens the incident again, with the same deterministic id).
-    present = [entry for entry in rows.entries if entry.id in states]
-    stale = len(present) != len(rows.entries)
+    # The index and the records are separate changelog topics: a worker killed between two
+    # writes recovers them at different steps. The records are the truth. A row without its
+    # record is dropped (the redelivered alert opens the incident again, under the same id); a
+    # row behind or ahead of its record takes the record's span and state, or a redelivered
+    # alert would be missed (row behind) and join a second time.
+    present = []
+    stale = False
+    for entry in rows.entries:
+        record = states.get(entry.id)
+        if not record:
+            stale = True
+            continue
+        stale = _follow_record(entry, record) or stale
+        present.append(entry)
     rows.entries = present
 
     def load(incident_id: str) -> IncidentState | None:
@@ -87,6 +97,18 @@ def save_book(book: Book, index: Table, states: Table) -> None:
         elif book.key in index:
             del index[book.key]
     book.saved()
+
+
+def _follow_record(entry: IndexEntry, record: dict[str, Any]) -> bool:
+    """Make the row agree with its incident's small record; whether it had to change."""
+    first = datetime.fromisoformat(record["first_seen"])
+    last = datetime.fromisoformat(record["last_seen"])
+    resolved = record.get("status", "firing") == "resolved"
+    if (entry.first, entry.last, entry.resolved) == (first, last, resolved):
+        return False
+    # The row's due time is as stale as the rest: due now, the next tick or alert recomputes it.
+    entry.first, entry.last, entry.resolved, entry.due = first, last, resolved, first
+    return True
 
 
 def _member_key(incident_id: str, n: int) -> str:
