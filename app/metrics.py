@@ -71,6 +71,12 @@ CONSUMER_DELIVERIES = Gauge(
     "hand-over could not block) or guarded (faust's wait_first, as during a rebalance).",
     ["path"],
 )
+COMMITS_HELD = Gauge(
+    "brinkwatch_consumer_commits_held",
+    "Partition commits the worker's consumer held back since start because an offset handed "
+    "to its streams before the acked ones was not acked yet (app/streaming/commit_guard.py); "
+    "a value that keeps growing for long means a partition whose commit is stuck.",
+)
 # Set by the dashboard feed from the group's committed offsets, so every worker reports the
 # whole group's lag: aggregate it with max, not sum.
 CONSUMER_LAG = Gauge(

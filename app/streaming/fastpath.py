@@ -13,6 +13,10 @@ never suspended, so there was no moment at which a rebalance could have interrup
 ``wait_first`` would have delivered it too. If it suspends, the rest of it runs under
 ``wait_first`` exactly as faust does, so the rebalance safety is unchanged. A pending
 suspension (``suspend_flow`` set) sends the message down faust's path from the start.
+
+The consumer also notes each offset it delivers, and holds a partition's commit while one
+delivered before the first acked offset is still unacked (``commit_guard``: faust's own check
+lets a commit pass such an offset when nothing was committed yet).
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from typing import Any, cast
 
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
+from faust.types import TP
 from mode import Service
+
+from app.streaming.commit_guard import DeliveredOffsets
 
 
 @types.coroutine
@@ -77,6 +84,35 @@ class FastPathConsumer(AIOKafkaConsumer):
 
     fast_deliveries = 0
     guarded_deliveries = 0
+    held_commits = 0
+    _delivered_offsets: DeliveredOffsets
+
+    @property
+    def delivered_offsets(self) -> DeliveredOffsets:
+        """Offsets handed to the streams and not acked or committed yet (commit_guard)."""
+        try:
+            return self._delivered_offsets
+        except AttributeError:
+            self._delivered_offsets = DeliveredOffsets()
+            return self._delivered_offsets
+
+    def _new_offset(self, tp: TP) -> int | None:
+        """Faust's next commit offset for ``tp``, held while an offset delivered before the
+        first acked one is still unacked (commit_guard)."""
+        held = self.delivered_offsets.holds_commit(
+            tp, self._acked[tp], self._acked_index[tp], self._committed_offset[tp]
+        )
+        if held is not None:
+            self.held_commits += 1
+            self.log.info("commit of %s held: offset %d delivered, not acked yet", tp, held)
+            return None
+        offset: int | None = super()._new_offset(tp)
+        return offset
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        """Faust's bookkeeping of revoked partitions goes, and so does ours."""
+        await super().on_partitions_revoked(revoked)
+        self.delivered_offsets.forget(revoked)
 
     async def _deliver(self, callback: Any, message: Any) -> None:
         """Faust's ``wait_first(callback(message), suspend_flow.wait())``, without its tasks
@@ -107,6 +143,7 @@ class FastPathConsumer(AIOKafkaConsumer):
         commit_every = self._commit_every
         acks_enabled_for = self.app.topics.acks_enabled_for
         deliver = self._deliver
+        delivered = self.delivered_offsets.delivered
 
         yield_every = 100
         num_since_yield = 0
@@ -136,6 +173,8 @@ class FastPathConsumer(AIOKafkaConsumer):
                             if commit_every is not None and self._n_acked >= commit_every:
                                 self._n_acked = 0
                                 await self.commit()
+                            if acks_enabled_for(message.topic):  # not in faust: commit_guard
+                                delivered(tp, offset)
                             await deliver(callback, message)
                             set_read_offset(tp, offset)
                         else:

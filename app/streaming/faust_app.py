@@ -233,6 +233,7 @@ class BrinkwatchApp(faust.App):
         deliveries = metrics.CONSUMER_DELIVERIES
         deliveries.labels("inline").set_function(lambda: consumer.fast_deliveries)
         deliveries.labels("guarded").set_function(lambda: consumer.guarded_deliveries)
+        metrics.COMMITS_HELD.set_function(lambda: consumer.held_commits)
         return consumer
 
     async def dead_letter_refused_outputs(self) -> int:
