@@ -21,7 +21,7 @@ from app.domain.incidents.keys import grouping_key
 from schemas import EscalationAlert, Incident
 from tests.support.incidents import make_alert
 from tests.support.kafka_io import collect
-from tests.support.worker import isolated_env, running_worker
+from tests.support.worker import isolated_env, running_worker, second_worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -170,8 +170,7 @@ async def test_two_workers_give_the_same_incidents_as_one(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path, reference: Any
 ) -> None:
     env = env_for(kafka_bootstrap, unique_name, tmp_path, partitions=6)
-    second = {**env, "BRINKWATCH_WEB_PORT": str(int(env["BRINKWATCH_WEB_PORT"]) + 1)}
-    second["BRINKWATCH_DATA_DIR"] = str(tmp_path / "second")
+    second = second_worker_env(env, tmp_path / "second")
     topic = env["BRINKWATCH_TOPICS__INCIDENTS"]
     (tmp_path / "two").mkdir()
     with running_worker(env, tmp_path), running_worker(second, tmp_path / "two"):

@@ -28,6 +28,7 @@ from app.localkafka import (
 )
 from app.localkafka.config import RunLayout, formatted_cluster_id, new_cluster_id
 from app.settings import LocalBroker, Settings
+from tests.support.ports import free_ports
 
 pytestmark = pytest.mark.integration
 
@@ -35,19 +36,8 @@ pytestmark = pytest.mark.integration
 JARS_ROOT = default_jars_root(Settings().local_broker)
 
 
-def _free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
-
-
 def _new_broker(home: Path) -> LocalBroker:
-    port, controller_port = _free_ports(2)
+    port, controller_port = free_ports(2)
     return LocalBroker(port=port, controller_port=controller_port, home=home, start_timeout_s=120)
 
 

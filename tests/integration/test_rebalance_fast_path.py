@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from app.producing import send_payloads
 from tests.support.factories import raw_article
 from tests.support.kafka_io import collect
-from tests.support.worker import isolated_env, running_worker
+from tests.support.worker import isolated_env, running_worker, second_worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -48,8 +48,7 @@ async def test_no_input_is_lost_when_a_second_worker_joins(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path
 ) -> None:
     first = isolated_env(kafka_bootstrap, unique_name, tmp_path / "a", BRINKWATCH_PARTITIONS="6")
-    second = {**first, "BRINKWATCH_WEB_PORT": str(int(first["BRINKWATCH_WEB_PORT"]) + 1)}
-    second["BRINKWATCH_DATA_DIR"] = str(tmp_path / "b" / "state")
+    second = second_worker_env(first, tmp_path / "b" / "state")
     for workdir in (tmp_path / "a", tmp_path / "b"):
         workdir.mkdir()
     topic = {n: first[f"BRINKWATCH_TOPICS__{n.upper()}"] for n in ("raw", "valid", "dlq")}

@@ -18,7 +18,7 @@ from app.producing import send_payloads
 from tests.support.accounting import account, accounted_for
 from tests.support.factories import raw_article
 from tests.support.kafka_io import collect
-from tests.support.worker import isolated_env, running_worker, stop_process
+from tests.support.worker import isolated_env, running_worker, second_worker_env, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -44,11 +44,7 @@ async def stop_one_of_two(
     bootstrap: str, name: str, workdir: Path, count: int, rate: float, stop_after_s: float
 ) -> None:
     first = isolated_env(bootstrap, name, workdir / "a", BRINKWATCH_PARTITIONS="6")
-    second = {
-        **first,
-        "BRINKWATCH_WEB_PORT": str(int(first["BRINKWATCH_WEB_PORT"]) + 1),
-        "BRINKWATCH_DATA_DIR": str(workdir / "b" / "state"),
-    }
+    second = second_worker_env(first, workdir / "b" / "state")
     for path in (workdir / "a", workdir / "b"):
         path.mkdir()
     raw, valid, dlq = (first[f"BRINKWATCH_TOPICS__{n}"] for n in ("RAW", "VALID", "DLQ"))

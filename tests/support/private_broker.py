@@ -8,7 +8,6 @@ process this module started, on its own ports.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,21 +17,10 @@ from app import localkafka
 from app.localkafka import default_jars_root
 from app.localkafka.config import HOST
 from app.settings import LocalBroker, Settings
+from tests.support.ports import free_ports
 
 SHARED = Settings(_env_file=None).local_broker  # type: ignore[call-arg]
 JARS_ROOT = default_jars_root(SHARED)
-
-
-def free_ports(n: int) -> list[int]:
-    """``n`` distinct TCP ports nobody listens on right now."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind((HOST, 0))
-        return [int(sock.getsockname()[1]) for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from app import localkafka
 from app.localkafka import Listener
 from app.localkafka.config import HOST
 from app.settings import LocalBroker, Settings
-from tests.support.private_broker import free_ports
+from tests.support.ports import free_ports
 
 Protocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 

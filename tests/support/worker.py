@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.ports import free_ports
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def isolated_env(bootstrap: str, name: str, workdir: Path, **extra: str) -> dict[str, str]:
@@ -40,6 +39,12 @@ def isolated_env(bootstrap: str, name: str, workdir: Path, **extra: str) -> dict
     )
     env.update(extra)
     return env
+
+
+def second_worker_env(env: dict[str, str], state_dir: Path) -> dict[str, str]:
+    """``env`` for a second worker of the same group: its own web port and state directory.
+    (A port next to the first one's may be taken by anything else on the machine.)"""
+    return {**env, "BRINKWATCH_WEB_PORT": str(free_port()), "BRINKWATCH_DATA_DIR": str(state_dir)}
 
 
 @contextmanager
