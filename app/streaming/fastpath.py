@@ -14,9 +14,10 @@ never suspended, so there was no moment at which a rebalance could have interrup
 ``wait_first`` exactly as faust does, so the rebalance safety is unchanged. A pending
 suspension (``suspend_flow`` set) sends the message down faust's path from the start.
 
-The consumer also notes each offset it delivers, and holds a partition's commit while one
-delivered before the first acked offset is still unacked (``commit_guard``: faust's own check
-lets a commit pass such an offset when nothing was committed yet).
+The consumer also notes each offset it delivers: it holds a partition's commit while one
+delivered before the first acked offset is still unacked, and delivers a refetched record
+again when it was delivered but never acked (``commit_guard``: faust alone can lose such
+records around a rebalance).
 """
 
 from __future__ import annotations
@@ -79,12 +80,14 @@ def step_inline(coro: Coroutine[Any, Any, Any]) -> Awaitable[Any] | None:
 class FastPathConsumer(AIOKafkaConsumer):
     """faust's aiokafka consumer; messages whose callback does not suspend skip ``wait_first``.
 
-    ``fast_deliveries`` and ``guarded_deliveries`` count the two paths (tests and profiles).
+    ``fast_deliveries`` and ``guarded_deliveries`` count the two paths (tests and profiles);
+    ``held_commits`` and ``redelivered_after_drop`` count what ``commit_guard`` prevented.
     """
 
     fast_deliveries = 0
     guarded_deliveries = 0
     held_commits = 0
+    redelivered_after_drop = 0
     _delivered_offsets: DeliveredOffsets
 
     @property
@@ -144,6 +147,8 @@ class FastPathConsumer(AIOKafkaConsumer):
         acks_enabled_for = self.app.topics.acks_enabled_for
         deliver = self._deliver
         delivered = self.delivered_offsets.delivered
+        unacked = self.delivered_offsets.unacked
+        acked_index, committed_offset = self._acked_index, self._committed_offset
 
         yield_every = 100
         num_since_yield = 0
@@ -165,7 +170,13 @@ class FastPathConsumer(AIOKafkaConsumer):
 
                         offset = message.offset
                         r_offset = get_read_offset(tp)
-                        if r_offset is None or offset >= r_offset:
+                        # not in faust: a refetched record that was delivered but never
+                        # acked (dropped as stale by a rebalance) goes through (commit_guard)
+                        if (
+                            r_offset is None
+                            or offset >= r_offset
+                            or unacked(tp, offset, acked_index[tp], committed_offset[tp])
+                        ):
                             gap = offset - (r_offset or 0)
                             # We have a gap in income messages
                             if gap > 1 and r_offset and acks_enabled_for(message.topic):
@@ -176,7 +187,17 @@ class FastPathConsumer(AIOKafkaConsumer):
                             if acks_enabled_for(message.topic):  # not in faust: commit_guard
                                 delivered(tp, offset)
                             await deliver(callback, message)
-                            set_read_offset(tp, offset)
+                            if r_offset is None or offset >= r_offset:
+                                set_read_offset(tp, offset)
+                            else:
+                                self.redelivered_after_drop += 1
+                                self.log.info(
+                                    "%s offset %d delivered again: below the read offset %d "
+                                    "but never acked",
+                                    tp,
+                                    offset,
+                                    r_offset,
+                                )
                         else:
                             self.log.dev(
                                 "DROPPED MESSAGE ROFF %r: k=%r v=%r",

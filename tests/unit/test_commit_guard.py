@@ -84,9 +84,18 @@ async def test_in_order_acks_commit_as_faust_does(consumer: FastPathConsumer) ->
 
 def test_offsets_below_the_commit_and_revoked_partitions_are_forgotten() -> None:
     offsets = DeliveredOffsets()
-    for offset in (3, 4, 5):
+    for offset in (3, 4, 5, 6):
         offsets.delivered(TP0, offset)
-    assert offsets.first_unacked(TP0, set(), committed=5) == 5
     assert offsets.holds_commit(TP0, [6], {6}, committed=5) == 5
+    assert not offsets.unacked(TP0, 4, set(), committed=5)
     offsets.forget([TP0])
     assert offsets.holds_commit(TP0, [6], {6}, committed=5) is None
+
+
+def test_a_refetch_goes_through_only_for_an_offset_delivered_and_never_acked() -> None:
+    # faust's drain loop drops a record below its read offset; these ones must not be dropped
+    offsets = DeliveredOffsets()
+    for offset in (0, 1, 2, 3):
+        offsets.delivered(TP0, offset)
+    acked = {2, 3}  # 0 and 1 were dropped as stale, 2 and 3 (prefetched) were acked
+    assert [o for o in range(5) if offsets.unacked(TP0, o, acked, None)] == [0, 1]
