@@ -77,11 +77,6 @@ COMMITS_HELD = Gauge(
     "to its streams before the acked ones was not acked yet (app/streaming/commit_guard.py); "
     "a value that keeps growing for long means a partition whose commit is stuck.",
 )
-REDELIVERED_AFTER_DROP = Gauge(
-    "brinkwatch_consumer_redelivered_after_drop",
-    "Records the worker's consumer delivered again although faust would have dropped them as "
-    "already read: they had been delivered before a rebalance and never acked.",
-)
 # Set by the dashboard feed from the group's committed offsets, so every worker reports the
 # whole group's lag: aggregate it with max, not sum.
 CONSUMER_LAG = Gauge(

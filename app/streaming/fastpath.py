@@ -14,17 +14,22 @@ never suspended, so there was no moment at which a rebalance could have interrup
 ``wait_first`` exactly as faust does, so the rebalance safety is unchanged. A pending
 suspension (``suspend_flow`` set) sends the message down faust's path from the start.
 
-The consumer also notes each offset it delivers: it holds a partition's commit while one
-delivered before the first acked offset is still unacked, and delivers a refetched record
-again when it was delivered but never acked (``commit_guard``: faust alone can lose such
-records around a rebalance).
+Two input losses of faust-streaming on partitions that have no committed offset yet are
+closed here. ``seek_to_committed`` leaves such a partition where the fetcher stands (aiokafka
+seeks only to a committed offset above 0), so records fetched and then discarded around a
+rebalance (faust drops the rest of a fetched batch when the flow stops or the generation
+changes, and seeks "back to the committed offset" to get them again) were never read again;
+here such a partition goes back to its beginning, as ``auto_offset_reset=earliest`` says.
+And faust's commit of a partition checks the start of its acked run against the committed
+offset only when there is one; here a commit is held while an offset delivered before the
+acked run is unacked (``commit_guard``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import types
-from collections.abc import Awaitable, Coroutine, Generator
+from collections.abc import Awaitable, Coroutine, Generator, Mapping
 from typing import Any, cast
 
 from faust.transport.consumer import CONSUMER_FETCHING
@@ -81,13 +86,12 @@ class FastPathConsumer(AIOKafkaConsumer):
     """faust's aiokafka consumer; messages whose callback does not suspend skip ``wait_first``.
 
     ``fast_deliveries`` and ``guarded_deliveries`` count the two paths (tests and profiles);
-    ``held_commits`` and ``redelivered_after_drop`` count what ``commit_guard`` prevented.
+    ``held_commits`` counts the commits ``commit_guard`` held back.
     """
 
     fast_deliveries = 0
     guarded_deliveries = 0
     held_commits = 0
-    redelivered_after_drop = 0
     _delivered_offsets: DeliveredOffsets
 
     @property
@@ -102,15 +106,30 @@ class FastPathConsumer(AIOKafkaConsumer):
     def _new_offset(self, tp: TP) -> int | None:
         """Faust's next commit offset for ``tp``, held while an offset delivered before the
         first acked one is still unacked (commit_guard)."""
-        held = self.delivered_offsets.holds_commit(
-            tp, self._acked[tp], self._acked_index[tp], self._committed_offset[tp]
-        )
+        held = self.delivered_offsets.holds_commit(tp, self._acked[tp])
         if held is not None:
             self.held_commits += 1
             self.log.info("commit of %s held: offset %d delivered, not acked yet", tp, held)
             return None
         offset: int | None = super()._new_offset(tp)
         return offset
+
+    def ack(self, message: Any) -> bool:
+        """Faust's ack, noted by ``commit_guard``."""
+        done: bool = super().ack(message)
+        self.delivered_offsets.acked(message.tp, message.offset)
+        return done
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        """Seek every assigned partition to its committed offset, and one without a commit
+        to its beginning (faust's aiokafka consumer leaves it where the fetcher stands, past
+        records it fetched and discarded)."""
+        committed: Mapping[TP, int] = await super().seek_to_committed()
+        if self.app.conf.consumer_auto_offset_reset == "earliest":
+            never = [tp for tp, offset in committed.items() if offset is None or offset <= 0]
+            if never:
+                await self._thread.seek_to_beginning(*never)
+        return committed
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         """Faust's bookkeeping of revoked partitions goes, and so does ours."""
@@ -147,8 +166,6 @@ class FastPathConsumer(AIOKafkaConsumer):
         acks_enabled_for = self.app.topics.acks_enabled_for
         deliver = self._deliver
         delivered = self.delivered_offsets.delivered
-        unacked = self.delivered_offsets.unacked
-        acked_index, committed_offset = self._acked_index, self._committed_offset
 
         yield_every = 100
         num_since_yield = 0
@@ -170,13 +187,7 @@ class FastPathConsumer(AIOKafkaConsumer):
 
                         offset = message.offset
                         r_offset = get_read_offset(tp)
-                        # not in faust: a refetched record that was delivered but never
-                        # acked (dropped as stale by a rebalance) goes through (commit_guard)
-                        if (
-                            r_offset is None
-                            or offset >= r_offset
-                            or unacked(tp, offset, acked_index[tp], committed_offset[tp])
-                        ):
+                        if r_offset is None or offset >= r_offset:
                             gap = offset - (r_offset or 0)
                             # We have a gap in income messages
                             if gap > 1 and r_offset and acks_enabled_for(message.topic):
@@ -187,17 +198,7 @@ class FastPathConsumer(AIOKafkaConsumer):
                             if acks_enabled_for(message.topic):  # not in faust: commit_guard
                                 delivered(tp, offset)
                             await deliver(callback, message)
-                            if r_offset is None or offset >= r_offset:
-                                set_read_offset(tp, offset)
-                            else:
-                                self.redelivered_after_drop += 1
-                                self.log.info(
-                                    "%s offset %d delivered again: below the read offset %d "
-                                    "but never acked",
-                                    tp,
-                                    offset,
-                                    r_offset,
-                                )
+                            set_read_offset(tp, offset)
                         else:
                             self.log.dev(
                                 "DROPPED MESSAGE ROFF %r: k=%r v=%r",

@@ -234,7 +234,6 @@ class BrinkwatchApp(faust.App):
         deliveries.labels("inline").set_function(lambda: consumer.fast_deliveries)
         deliveries.labels("guarded").set_function(lambda: consumer.guarded_deliveries)
         metrics.COMMITS_HELD.set_function(lambda: consumer.held_commits)
-        metrics.REDELIVERED_AFTER_DROP.set_function(lambda: consumer.redelivered_after_drop)
         return consumer
 
     async def dead_letter_refused_outputs(self) -> int:

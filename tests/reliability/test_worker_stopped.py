@@ -72,12 +72,6 @@ async def stop_one_of_two(
     assert {r.partition for r in records[raw]} == set(range(6))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect: in 1 of 13 runs the first two offsets of a partition were lost after "
-    "a SIGTERM rebalance (offsets 0-1: a partition without a committed offset); cause not "
-    "fixed yet (README, Outages)",
-)
 async def test_a_stopped_worker_loses_nothing(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path
 ) -> None:
@@ -87,12 +81,6 @@ async def test_a_stopped_worker_loses_nothing(
 
 
 @pytest.mark.reliability
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect: in 1 of 13 runs the first two offsets of a partition were lost after "
-    "a SIGTERM rebalance (offsets 0-1: a partition without a committed offset); cause not "
-    "fixed yet (README, Outages)",
-)
 async def test_a_stopped_worker_loses_nothing_over_a_longer_stream(
     kafka_bootstrap: str, unique_name: str, tmp_path: Path
 ) -> None:

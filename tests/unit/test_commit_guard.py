@@ -44,9 +44,11 @@ def deliver(consumer: FastPathConsumer, *offsets: int) -> None:
 
 
 def ack(consumer: FastPathConsumer, *offsets: int) -> None:
+    # What faust's ack does to its own bookkeeping, then ours (FastPathConsumer.ack)
     for offset in offsets:
         consumer._acked[TP0].append(offset)
         consumer._acked_index[TP0].add(offset)
+        consumer.delivered_offsets.acked(TP0, offset)
 
 
 async def test_a_never_committed_partition_is_not_committed_past_its_unacked_head(
@@ -82,20 +84,43 @@ async def test_in_order_acks_commit_as_faust_does(consumer: FastPathConsumer) ->
     assert consumer._new_offset(TP0) == 4
 
 
-def test_offsets_below_the_commit_and_revoked_partitions_are_forgotten() -> None:
+async def test_acks_faust_forgot_at_a_revocation_do_not_hold_the_commit(
+    consumer: FastPathConsumer,
+) -> None:
+    # faust drops its acked offsets of a revoked partition before the in-flight ones are acked
+    # and committed; what was acked before stays acked for the guard
+    deliver(consumer, 5, 6, 7, 8)
+    ack(consumer, 5, 6)
+    consumer._acked.pop(TP0)
+    consumer._acked_index.pop(TP0)
+    ack(consumer, 7, 8)
+    assert consumer._new_offset(TP0) == 9
+
+
+def test_revoked_partitions_are_forgotten() -> None:
     offsets = DeliveredOffsets()
-    for offset in (3, 4, 5, 6):
+    for offset in (3, 4):
         offsets.delivered(TP0, offset)
-    assert offsets.holds_commit(TP0, [6], {6}, committed=5) == 5
-    assert not offsets.unacked(TP0, 4, set(), committed=5)
+    assert offsets.holds_commit(TP0, [4]) == 3
     offsets.forget([TP0])
-    assert offsets.holds_commit(TP0, [6], {6}, committed=5) is None
+    assert offsets.holds_commit(TP0, [4]) is None
 
 
-def test_a_refetch_goes_through_only_for_an_offset_delivered_and_never_acked() -> None:
-    # faust's drain loop drops a record below its read offset; these ones must not be dropped
-    offsets = DeliveredOffsets()
-    for offset in (0, 1, 2, 3):
-        offsets.delivered(TP0, offset)
-    acked = {2, 3}  # 0 and 1 were dropped as stale, 2 and 3 (prefetched) were acked
-    assert [o for o in range(5) if offsets.unacked(TP0, o, acked, None)] == [0, 1]
+async def test_a_partition_without_a_commit_is_read_again_from_its_beginning(
+    consumer: FastPathConsumer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # aiokafka's seek_to_committed seeks only to a committed offset above 0; faust relies on
+    # that seek to read again the records it fetched and discarded around a rebalance.
+    committed = {TP("raw", 0): None, TP("raw", 1): 7, TP("raw", 2): 0}
+    sought: list[TP] = []
+
+    async def seek_to_committed() -> dict[TP, int | None]:
+        return committed
+
+    async def seek_to_beginning(*partitions: TP) -> None:
+        sought.extend(partitions)
+
+    monkeypatch.setattr(consumer._thread, "seek_to_committed", seek_to_committed)
+    monkeypatch.setattr(consumer._thread, "seek_to_beginning", seek_to_beginning)
+    assert await consumer.seek_to_committed() == committed
+    assert sought == [TP("raw", 0), TP("raw", 2)]
