@@ -13,6 +13,7 @@ from app.domain.incidents.record import incident_record
 from app.domain.incidents.similarity import shingles, signature, similarity
 from app.domain.incidents.state import IndexEntry, KeyIndex
 from app.domain.incidents.tables import open_book, save_book
+from schemas import EscalationAlert
 from tests.support.incidents import T0, make_alert
 
 MISSILE = "North Korea fires ballistic missile into sea off its east coast, Seoul says"
@@ -298,26 +299,32 @@ def test_an_index_row_without_its_record_is_dropped(engine: IncidentEngine) -> N
     assert [entry.id for entry in book.index.entries] == [incident_id]
 
 
+def observed_with_a_lost_write(
+    engine: IncidentEngine, alerts: list[EscalationAlert], lost: str
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The tables after ``alerts``, as a killed worker recovers them when the last step's write
+    to one of them (``"index"`` or ``"states"``: two changelog topics) never reached the broker."""
+    tables: dict[str, dict[str, object]] = {"index": {}, "states": {}}
+    for alert in alerts:
+        before = dict(tables[lost])
+        book = open_book(tables["index"], tables["states"], "PRK", 0)
+        engine.observe(book, alert)
+        save_book(book, tables["index"], tables["states"])
+    tables[lost].clear()
+    tables[lost].update(before)
+    return tables["index"], tables["states"]
+
+
 def test_a_redelivery_after_a_lost_index_write_is_still_recognised(
     engine: IncidentEngine,
 ) -> None:
-    # The index and the incident records are two changelog topics: a worker killed after the
-    # record's write reached the broker but before the index's did recovers an index row that
-    # is one step behind. The redelivered alert (its offset was not committed) must not join
-    # the incident a second time.
-    index: dict[str, object] = {}
-    states: dict[str, object] = {}
+    # The index row recovers one step behind its incident's record: the redelivered alert (its
+    # offset was not committed) must not join the incident a second time.
     alerts = [
         make_alert(n, title, minutes=m, source=n)
         for n, title, m in (("a", MISSILE, 0), ("b", MISSILE_2, 5), ("c", MISSILE_3, 9))
     ]
-    for alert in alerts:
-        before = dict(index)
-        book = open_book(index, states, "PRK", 0)
-        engine.observe(book, alert)
-        save_book(book, index, states)
-    index.clear()
-    index.update(before)  # the last index write never reached the changelog
+    index, states = observed_with_a_lost_write(engine, alerts, "index")
     book = open_book(index, states, "PRK", 0)
     assert engine.observe(book, alerts[-1]) == []
     save_book(book, index, states)
@@ -327,18 +334,9 @@ def test_a_redelivery_after_a_lost_index_write_is_still_recognised(
 
 
 def test_an_index_row_ahead_of_its_record_follows_the_record(engine: IncidentEngine) -> None:
-    # The other order: the index write reached the changelog, the record's did not. The
-    # redelivered alert is not a member yet, so it joins (once).
-    index: dict[str, object] = {}
-    states: dict[str, object] = {}
+    # The other order: the redelivered alert is not a member yet, so it joins (once).
     alerts = [make_alert("a", MISSILE), make_alert("b", MISSILE_2, minutes=5, source="B")]
-    for alert in alerts:
-        before = dict(states)
-        book = open_book(index, states, "PRK", 0)
-        engine.observe(book, alert)
-        save_book(book, index, states)
-    states.clear()
-    states.update(before)
+    index, states = observed_with_a_lost_write(engine, alerts, "states")
     book = open_book(index, states, "PRK", 0)
     (entry,) = book.index.entries
     assert entry.last == alerts[0].published_at and book.index_changed
