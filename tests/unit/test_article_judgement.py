@@ -4,8 +4,6 @@ dyad comes from the main event's clause, and every alert says why."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +11,9 @@ import pytest
 
 from app.domain.escalation import EscalationDetector, RulesError, load_ruleset
 from app.domain.escalation.detector import load_judgement_model
-from app.domain.pipeline import Analysis, Pipeline
+from app.domain.pipeline import Pipeline
 from app.settings import Settings
-
-NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+from tests.support.judgement import analyze
 
 TRADE_VISIT = (
     "Portugal and Angola sign investment accords as president opens Luanda trade fair",
@@ -51,29 +48,13 @@ RESTRAINT = (
 )
 
 
-def _raw(title: str, body: str) -> bytes:
-    return json.dumps(
-        {
-            "url": f"https://fixtures.invalid/{abs(hash(title))}",
-            "title": title,
-            "body": body,
-            "published_at": "2026-03-01T09:00:00Z",
-            "source": "fixtures",
-        }
-    ).encode()
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline.from_settings(Settings(judgement="learned"))
 
 
-def _analyze(pipeline: Pipeline, article: tuple[str, str]) -> Analysis:
-    return pipeline.analyze(_raw(*article), NOW)
-
-
 def test_a_trade_visit_with_a_war_paragraph_stays_quiet(pipeline: Pipeline) -> None:
-    analysis = _analyze(pipeline, TRADE_VISIT)
+    analysis = analyze(pipeline, TRADE_VISIT)
     assert analysis.alert is None
     detection = analysis.detection
     if detection is not None:  # the war paragraph is evidence, weighed as background
@@ -83,7 +64,7 @@ def test_a_trade_visit_with_a_war_paragraph_stays_quiet(pipeline: Pipeline) -> N
 
 
 def test_missiles_fired_into_the_sea_alert_high_from_the_test(pipeline: Pipeline) -> None:
-    analysis = _analyze(pipeline, MISSILES)
+    analysis = analyze(pipeline, MISSILES)
     assert analysis.alert is not None
     alert = analysis.alert
     assert alert.severity_level in ("high", "critical")
@@ -100,14 +81,14 @@ def test_missiles_fired_into_the_sea_alert_high_from_the_test(pipeline: Pipeline
 
 
 def test_a_leader_vowing_restraint_stays_quiet(pipeline: Pipeline) -> None:
-    analysis = _analyze(pipeline, RESTRAINT)
+    analysis = analyze(pipeline, RESTRAINT)
     assert analysis.alert is None
 
 
 @pytest.mark.parametrize("mode", ["rules", "off"])
 def test_the_other_modes_still_see_the_test(mode: str) -> None:
     pipeline = Pipeline.from_settings(Settings(judgement=mode))  # type: ignore[arg-type]
-    detection = _analyze(pipeline, MISSILES).detection
+    detection = analyze(pipeline, MISSILES).detection
     assert detection is not None and detection.reaches("medium")
     assert detection.judgement is not None and detection.judgement.mode == mode
     if mode == "off":
@@ -116,7 +97,7 @@ def test_the_other_modes_still_see_the_test(mode: str) -> None:
 
 def test_rules_mode_caps_a_background_war_paragraph_below_high() -> None:
     pipeline = Pipeline.from_settings(Settings(judgement="rules"))
-    detection = _analyze(pipeline, TRADE_VISIT).detection
+    detection = analyze(pipeline, TRADE_VISIT).detection
     assert detection is None or not detection.reaches("high")
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from app.cli.eval_articles import articles_command
 from app.evaluation.articles import (
+    ARTICLE_FIGURES,
     ArticleOutcome,
     ArticleReport,
     GoldDyad,
@@ -82,6 +83,7 @@ def test_report_figures_on_hand_made_outcomes() -> None:
     assert figures["recall_high"] == pytest.approx(2 / 3, abs=1e-4)
     assert figures["false_high_rate"] == 0.25
     assert figures["dyad_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert figures["severity_auc"] == 0.8  # 12 of the 15 (high, other) pairs ordered
     assert figures["alert_rate"] == 0.625  # every detection here reaches the threshold
     assert figures["labelled_alert_share"] == 0.5
     assert figures["confusion"]["quiet"] == {"high": 1, "none": 3}
@@ -117,17 +119,7 @@ def test_cli_json_runs_the_pipeline(tmp_path: Path) -> None:
     result = CliRunner().invoke(articles_command, [str(path), "--json", "--errors", "3"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    for key in (
-        "n",
-        "precision_high",
-        "recall_high",
-        "false_high_rate",
-        "dyad_accuracy",
-        "severity_auc",
-        "alert_rate",
-        "misses",
-        "false_alarms",
-    ):
+    for key in ("n", *ARTICLE_FIGURES, "misses", "false_alarms"):
         assert key in payload
     assert payload["n"] == 2
     assert payload["labels"] == {"quiet": 1, "medium": 0, "high": 1}
@@ -138,7 +130,8 @@ def test_cli_tables_and_input_errors(tmp_path: Path) -> None:
     path = _write(tmp_path, [{**STRIKE, "label": "high"}, {**BAKERY, "label": "quiet"}])
     result = CliRunner().invoke(articles_command, [str(path), "--errors", "2"])
     assert result.exit_code == 0, result.output
-    assert "precision_high" in result.output
+    for name in ARTICLE_FIGURES:
+        assert name in result.output
     bad = _write(tmp_path, [{**STRIKE, "label": "loud"}])
     result = CliRunner().invoke(articles_command, [str(bad)])
     assert result.exit_code != 0

@@ -5,15 +5,11 @@ headlines are told apart from the news of the day."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 import pytest
 
-from app.domain.pipeline import Analysis, Pipeline
+from app.domain.pipeline import Pipeline
 from app.settings import Settings
-
-NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+from tests.support.judgement import analyze
 
 REACTION = (
     "Vietnam protests after Chinese survey ship sails into disputed waters",
@@ -63,29 +59,13 @@ ANALYSIS = (
 )
 
 
-def _raw(title: str, body: str) -> bytes:
-    return json.dumps(
-        {
-            "url": f"https://fixtures.invalid/{abs(hash(title))}",
-            "title": title,
-            "body": body,
-            "published_at": "2026-03-01T09:00:00Z",
-            "source": "fixtures",
-        }
-    ).encode()
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline.from_settings(Settings(judgement="learned"))
 
 
-def _analyze(pipeline: Pipeline, article: tuple[str, str]) -> Analysis:
-    return pipeline.analyze(_raw(*article), NOW)
-
-
 def _features(pipeline: Pipeline, article: tuple[str, str]) -> dict[str, float]:
-    analysis = _analyze(pipeline, article)
+    analysis = analyze(pipeline, article)
     assert analysis.tagged is not None
     values = pipeline.detector.features(analysis.tagged)
     assert values is not None, "a hit should stand"
@@ -95,13 +75,13 @@ def _features(pipeline: Pipeline, article: tuple[str, str]) -> dict[str, float]:
 @pytest.mark.parametrize("mode", ["learned", "rules"])
 def test_a_protest_after_an_act_takes_its_dyad_from_the_act(mode: str) -> None:
     pipeline = Pipeline.from_settings(Settings(judgement=mode))  # type: ignore[arg-type]
-    detection = _analyze(pipeline, REACTION).detection
+    detection = analyze(pipeline, REACTION).detection
     assert detection is not None and detection.dyad is not None
     assert (detection.dyad.source, detection.dyad.target) == ("CHN", "VNM")
 
 
 def test_a_coup_attempt_is_force_used(pipeline: Pipeline) -> None:
-    detection = _analyze(pipeline, COUP).detection
+    detection = analyze(pipeline, COUP).detection
     assert detection is not None and detection.judgement is not None
     assert detection.judgement.rule_id == "fight.coup"
     assert any(category.category == "fight" for category in detection.categories)
@@ -119,8 +99,8 @@ def test_a_follow_up_headline_is_told_from_the_attack(pipeline: Pipeline) -> Non
     attack = _features(pipeline, ATTACK)
     assert attack["title_follow_up"] == 0.0
     assert attack["title_casualties"] > 0.0
-    follow_up = _analyze(pipeline, FOLLOW_UP).detection
-    new_attack = _analyze(pipeline, ATTACK).detection
+    follow_up = analyze(pipeline, FOLLOW_UP).detection
+    new_attack = analyze(pipeline, ATTACK).detection
     assert new_attack is not None
     assert follow_up is None or follow_up.severity < new_attack.severity
 
