@@ -84,8 +84,11 @@ impl<'a> Field<'a> {
         text_starts.push(text.len() as u32);
         folded_starts.push(folded.len() as u32);
         // An ASCII folded text has the empty map, as CharMap::new gives it.
-        let folded_map =
-            if folded.is_ascii() { CharMap::default() } else { CharMap::from_starts(folded_starts) };
+        let folded_map = if folded.is_ascii() {
+            CharMap::default()
+        } else {
+            CharMap::from_starts(folded_starts)
+        };
         let text = Indexed::with_map(text, CharMap::from_starts(text_starts));
         Field { title, text, folded, folded_map, spaces }
     }
