@@ -30,27 +30,23 @@ pub struct Field<'a> {
 /// trigger keys (" cut ties ") are found in it on whole words only. It has as many characters
 /// as the text plus two.
 pub fn spaced(text: &str) -> String {
-    let mut spaced = String::with_capacity(text.len() + 2);
-    spaced.push(' ');
-    // ASCII runs are copied byte by byte; only the other characters are decoded (most
+    let ascii = |b: u8| if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b' ' };
+    let mut spaced = Vec::with_capacity(text.len() + 2);
+    spaced.push(b' ');
+    // ASCII runs are mapped byte by byte; only the other characters are decoded (most
     // non-ASCII news texts are ASCII but for a few quotes and names).
     let mut rest = text;
     while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
-        spaced.extend(rest[..ascii].bytes().map(|b| {
-            if b.is_ascii_alphanumeric() {
-                char::from(b.to_ascii_lowercase())
-            } else {
-                ' '
-            }
-        }));
-        rest = &rest[ascii..];
+        let run = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        spaced.extend(rest[..run].bytes().map(ascii));
+        rest = &rest[run..];
         let Some(c) = rest.chars().next() else { break };
-        spaced.push(if c.is_alphanumeric() { fold(c) } else { ' ' });
+        let mapped = if c.is_alphanumeric() { fold(c) } else { ' ' };
+        spaced.extend_from_slice(mapped.encode_utf8(&mut [0; 4]).as_bytes());
         rest = &rest[c.len_utf8()..];
     }
-    spaced.push(' ');
-    spaced
+    spaced.push(b' ');
+    String::from_utf8(spaced).expect("characters in, characters out")
 }
 
 impl<'a> Field<'a> {

@@ -142,10 +142,20 @@ pub fn triggers(tables: &Tables, text: &str) -> Vec<Trigger> {
     while at + 1 < bytes.len() {
         let start = at + 1;
         let end = start + bytes[start..].iter().position(|&b| b == b' ').unwrap_or(0);
-        if end > start
+        // A key begins here only if it is this word alone, or if its first two words are
+        // this word and the next (a single space apart): the automaton runs only then.
+        let begins_key = end > start
             && tables.trigger_head_pairs.may_begin(bytes, start)
-            && tables.trigger_heads.contains(&spaced[start..end])
-        {
+            && tables.trigger_heads.get(&spaced[start..end]).is_some_and(|head| {
+                head.alone
+                    || (head.longer && bytes.get(end + 1).is_some_and(|&b| b != b' ') && {
+                        let next = end + 1;
+                        let stop =
+                            next + bytes[next..].iter().position(|&b| b == b' ').unwrap_or(0);
+                        tables.trigger_bigrams.contains(&spaced[start..stop])
+                    })
+            });
+        if begins_key {
             cursor_char += spaced[cursor_byte..at].chars().count();
             cursor_byte = at;
             // Overlapping matches include keys that end a longer one (" strikes " in
