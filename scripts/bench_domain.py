@@ -1,10 +1,11 @@
 """Per-article cost of the domain pipeline (validate, tag, detect) on typical 3 KB articles.
 
 Each article is timed stage by stage with ``time.perf_counter_ns`` (``--clock cpu``: the CPU
-time of the thread, ``time.thread_time_ns``) in one process, pinned to one CPU; the garbage collector stays on (it runs in production too). After a warm-up pass the
-article set is timed ``--passes`` times; for each stage the reported figures come from the pass
-with the lowest median (best of N), because on a shared machine the other passes mostly measure
-other processes. The median over all passes is printed too, with the load average.
+time of the thread, ``time.thread_time_ns``) in one process, pinned to one CPU; the garbage
+collector stays on (it runs in production too). After a warm-up pass the article set is timed
+``--passes`` times; for each stage the reported figures come from the pass with the lowest
+median (best of N), because on a shared machine the other passes mostly measure other
+processes. The median over all passes is printed too, with the load average.
 
 Articles: bodies of 2.5-3.5 KB (UTF-8) from the 2016 news stream when it is present, otherwise
 generated from sentence templates. Usage::
