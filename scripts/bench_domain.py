@@ -17,6 +17,7 @@ generated from sentence templates. Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -30,7 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.domain import engine as current_engine
 from app.domain.engine import describe as describe_engine
+from app.domain.escalation.detector import load_judgement_model
+from app.domain.escalation.ruleset import load_ruleset
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
@@ -174,6 +178,69 @@ def time_pass(
     return times
 
 
+def load_build(path: Path) -> Any:
+    """Another build of the engine (an ``app/_native*.so`` from another checkout), loaded
+    beside this one: two extension files are two modules, whatever their names."""
+    spec = importlib.util.spec_from_file_location("_native", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"not an extension module: {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare_engines(
+    pipeline: Pipeline,
+    samples: list[Sample],
+    baseline: Path,
+    rounds: int,
+    clock: Callable[[], int],
+) -> list[str]:
+    """The engine's detect call (and its whitespace pass, as a control) with this build and
+    with ``baseline``, on the same tagged articles in one process: each article goes to both
+    builds in turn, the order alternating, so the machine's drift hits both alike. Returns
+    the table's lines: the median of the per-round medians, and this/baseline per round."""
+    settings = Settings()
+    rules = load_ruleset(settings.rules_path).model_dump()
+    model = (
+        load_judgement_model(settings.judgement_model_path)
+        if settings.judgement == "learned"
+        else None
+    )
+    builds = [current_engine._native, load_build(baseline)]
+    detectors = [build.EscalationEngine(rules, settings.judgement, model) for build in builds]
+    tagged = []
+    for sample in samples:
+        article = pipeline.validate(sample.payload, NOW)
+        if isinstance(article, Rejection):
+            raise SystemExit(f"{sample.article_id} rejected: {article.reason}")
+        tagged.append(pipeline.tag(article))
+    medians: dict[str, list[list[float]]] = {"detect": [[], []], "whitespace": [[], []]}
+    for round_ in range(rounds + 1):  # round 0 warms up
+        runs: dict[str, list[list[int]]] = {key: [[], []] for key in medians}
+        for n, article in enumerate(tagged):
+            for k in (0, 1) if (n + round_) % 2 == 0 else (1, 0):
+                t0 = clock()
+                detectors[k].detect(article)
+                t1 = clock()
+                builds[k].normalize_whitespace(article.body)
+                t2 = clock()
+                runs["detect"][k].append(t1 - t0)
+                runs["whitespace"][k].append(t2 - t1)
+        if round_:
+            for key, (this, other) in runs.items():
+                medians[key][0].append(statistics.median(this) / 1000)
+                medians[key][1].append(statistics.median(other) / 1000)
+    lines = [f"{'call':<11}{'this':>9}{'baseline':>10}{'ratio':>8}  ratio per round"]
+    for key, (this_us, base_us) in medians.items():
+        ratios = [a / b for a, b in zip(this_us, base_us, strict=True)]
+        lines.append(
+            f"{key:<11}{statistics.median(this_us):>9.1f}{statistics.median(base_us):>10.1f}"
+            f"{statistics.median(ratios):>8.3f}  {min(ratios):.3f}-{max(ratios):.3f}"
+        )
+    return lines
+
+
 def percentile(values: list[int], q: float) -> float:
     """The q-quantile (0-1) by the nearest-rank method, in microseconds."""
     ordered = sorted(values)
@@ -252,6 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--clock", choices=sorted(CLOCKS), default="wall", help="what is timed (default: wall)"
     )
+    parser.add_argument(
+        "--baseline-engine",
+        type=Path,
+        default=None,
+        help="instead: time the engine's detect call against this build (another checkout's "
+        "app/_native*.so) in the same process, --passes rounds",
+    )
     args = parser.parse_args(argv)
 
     cpus = pin(args.cpu)
@@ -261,6 +335,15 @@ def main(argv: list[str] | None = None) -> int:
         samples, source = generated_articles(args.articles), "generated from templates"
     pipeline = Pipeline.from_settings(Settings())
     engine = describe_engine()
+    if args.baseline_engine is not None:
+        print(f"{len(samples)} articles ({source}), pinned to CPU {cpus}, {args.clock} clock")
+        print(f"this {engine}\nbaseline: {args.baseline_engine}")
+        print("microseconds per call: median over rounds of each round's median")
+        for line in compare_engines(
+            pipeline, samples, args.baseline_engine, args.passes, CLOCKS[args.clock]
+        ):
+            print(line)
+        return 0
     payload_bytes = [len(s.payload) for s in samples]
     load_before = os.getloadavg()
     clock = CLOCKS[args.clock]
