@@ -1,20 +1,23 @@
 """Per-article cost of the domain pipeline (validate, tag, detect) on typical 3 KB articles.
 
-Each article is timed stage by stage with ``time.perf_counter_ns`` in one process, pinned to one
-CPU; the garbage collector stays on (it runs in production too). After a warm-up pass the
-article set is timed ``--passes`` times; for each stage the reported figures come from the pass
-with the lowest median (best of N), because on a shared machine the other passes mostly measure
-other processes. The median over all passes is printed too, with the load average.
+Each article is timed stage by stage with ``time.perf_counter_ns`` (``--clock cpu``: the CPU
+time of the thread, ``time.thread_time_ns``) in one process, pinned to one CPU; the garbage
+collector stays on (it runs in production too). After a warm-up pass the article set is timed
+``--passes`` times; for each stage the reported figures come from the pass with the lowest
+median (best of N), because on a shared machine the other passes mostly measure other
+processes. The median over all passes is printed too, with the load average.
 
 Articles: bodies of 2.5-3.5 KB (UTF-8) from the 2016 news stream when it is present, otherwise
 generated from sentence templates. Usage::
 
-    .venv/bin/python scripts/bench_domain.py [--articles 300] [--passes 15] [--json FILE]
+    .venv/bin/python scripts/bench_domain.py [--articles 300] [--passes 15] [--clock wall|cpu]
+        [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -22,13 +25,16 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.domain import engine as current_engine
 from app.domain.engine import describe as describe_engine
+from app.domain.escalation.detector import load_judgement_model
+from app.domain.escalation.ruleset import load_ruleset
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
@@ -144,9 +150,16 @@ def generated_articles(count: int, seed: int = 2016) -> list[Sample]:
     return samples
 
 
-def time_pass(pipeline: Pipeline, samples: list[Sample]) -> dict[str, list[int]]:
+# The wall clock, or the CPU time of this thread: on a shared machine the latter leaves out
+# the time slices other processes take on our core (a call costs about 1.2 us here, 0.5 for
+# the wall clock), so two versions compare with less noise.
+CLOCKS = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
+
+
+def time_pass(
+    pipeline: Pipeline, samples: list[Sample], clock: Callable[[], int] = time.perf_counter_ns
+) -> dict[str, list[int]]:
     """Nanoseconds per article for each stage and in total, for one pass over the samples."""
-    clock = time.perf_counter_ns
     times: dict[str, list[int]] = {stage: [] for stage in STAGES}
     for sample in samples:
         t0 = clock()
@@ -163,6 +176,69 @@ def time_pass(pipeline: Pipeline, samples: list[Sample]) -> dict[str, list[int]]
         times["detect"].append(t3 - t2)
         times["total"].append(t3 - t0)
     return times
+
+
+def load_build(path: Path) -> Any:
+    """Another build of the engine (an ``app/_native*.so`` from another checkout), loaded
+    beside this one: two extension files are two modules, whatever their names."""
+    spec = importlib.util.spec_from_file_location("_native", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"not an extension module: {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare_engines(
+    pipeline: Pipeline,
+    samples: list[Sample],
+    baseline: Path,
+    rounds: int,
+    clock: Callable[[], int],
+) -> list[str]:
+    """The engine's detect call (and its whitespace pass, as a control) with this build and
+    with ``baseline``, on the same tagged articles in one process: each article goes to both
+    builds in turn, the order alternating, so the machine's drift hits both alike. Returns
+    the table's lines: the median of the per-round medians, and this/baseline per round."""
+    settings = Settings()
+    rules = load_ruleset(settings.rules_path).model_dump()
+    model = (
+        load_judgement_model(settings.judgement_model_path)
+        if settings.judgement == "learned"
+        else None
+    )
+    builds = [current_engine._native, load_build(baseline)]
+    detectors = [build.EscalationEngine(rules, settings.judgement, model) for build in builds]
+    tagged = []
+    for sample in samples:
+        article = pipeline.validate(sample.payload, NOW)
+        if isinstance(article, Rejection):
+            raise SystemExit(f"{sample.article_id} rejected: {article.reason}")
+        tagged.append(pipeline.tag(article))
+    medians: dict[str, list[list[float]]] = {"detect": [[], []], "whitespace": [[], []]}
+    for round_ in range(rounds + 1):  # round 0 warms up
+        runs: dict[str, list[list[int]]] = {key: [[], []] for key in medians}
+        for n, article in enumerate(tagged):
+            for k in (0, 1) if (n + round_) % 2 == 0 else (1, 0):
+                t0 = clock()
+                detectors[k].detect(article)
+                t1 = clock()
+                builds[k].normalize_whitespace(article.body)
+                t2 = clock()
+                runs["detect"][k].append(t1 - t0)
+                runs["whitespace"][k].append(t2 - t1)
+        if round_:
+            for key, (this, other) in runs.items():
+                medians[key][0].append(statistics.median(this) / 1000)
+                medians[key][1].append(statistics.median(other) / 1000)
+    lines = [f"{'call':<11}{'this':>9}{'baseline':>10}{'ratio':>8}  ratio per round"]
+    for key, (this_us, base_us) in medians.items():
+        ratios = [a / b for a, b in zip(this_us, base_us, strict=True)]
+        lines.append(
+            f"{key:<11}{statistics.median(this_us):>9.1f}{statistics.median(base_us):>10.1f}"
+            f"{statistics.median(ratios):>8.3f}  {min(ratios):.3f}-{max(ratios):.3f}"
+        )
+    return lines
 
 
 def percentile(values: list[int], q: float) -> float:
@@ -240,6 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=None, help="CPU to pin to (default: last)")
     parser.add_argument("--generated", action="store_true", help="template articles only")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--clock", choices=sorted(CLOCKS), default="wall", help="what is timed (default: wall)"
+    )
+    parser.add_argument(
+        "--baseline-engine",
+        type=Path,
+        default=None,
+        help="instead: time the engine's detect call against this build (another checkout's "
+        "app/_native*.so) in the same process, --passes rounds",
+    )
     args = parser.parse_args(argv)
 
     cpus = pin(args.cpu)
@@ -249,11 +335,21 @@ def main(argv: list[str] | None = None) -> int:
         samples, source = generated_articles(args.articles), "generated from templates"
     pipeline = Pipeline.from_settings(Settings())
     engine = describe_engine()
+    if args.baseline_engine is not None:
+        print(f"{len(samples)} articles ({source}), pinned to CPU {cpus}, {args.clock} clock")
+        print(f"this {engine}\nbaseline: {args.baseline_engine}")
+        print("microseconds per call: median over rounds of each round's median")
+        for line in compare_engines(
+            pipeline, samples, args.baseline_engine, args.passes, CLOCKS[args.clock]
+        ):
+            print(line)
+        return 0
     payload_bytes = [len(s.payload) for s in samples]
     load_before = os.getloadavg()
-    time_pass(pipeline, samples)  # warm-up: caches, lazy imports, branch predictors
+    clock = CLOCKS[args.clock]
+    time_pass(pipeline, samples, clock)  # warm-up: caches, lazy imports, branch predictors
     wall_started, cpu_started = time.perf_counter_ns(), time.process_time_ns()
-    passes = [time_pass(pipeline, samples) for _ in range(args.passes)]
+    passes = [time_pass(pipeline, samples, clock) for _ in range(args.passes)]
     # Share of the wall time this process was on a CPU: well under 1 means other processes
     # took turns on our core and the wall-clock figures include their time slices.
     cpu_share = (time.process_time_ns() - cpu_started) / (time.perf_counter_ns() - wall_started)
@@ -272,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"this process was on the CPU {cpu_share:.0%} of the timed wall time")
     print(engine)
     print(
-        "microseconds per article (wall clock); median/p90/p99 from the pass with the lowest "
+        f"microseconds per article ({args.clock} clock); median/p90/p99 from the pass with the "
+        "lowest "
         "median;\nthen the median over all passes, the worst pass's median and the median of "
         "each article's fastest run"
     )
@@ -285,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             "passes": args.passes,
             "pinned_cpus": cpus,
             "gc_enabled": True,
+            "clock": args.clock,
             "engine": engine,
             "cpu_share": round(cpu_share, 3),
             "load_average_before": load_before,

@@ -202,6 +202,12 @@ impl CharMap {
         CharMap { starts }
     }
 
+    /// The map of a non-ASCII text from the byte offsets of its characters, the text's length
+    /// last (what `new` collects).
+    pub fn from_starts(starts: Vec<u32>) -> Self {
+        CharMap { starts }
+    }
+
     /// The character offset of a byte offset (a character boundary, or the end).
     pub fn char_at(&self, byte: usize) -> usize {
         if self.starts.is_empty() {
@@ -228,7 +234,11 @@ pub struct Indexed<'a> {
 
 impl<'a> Indexed<'a> {
     pub fn new(text: &'a str) -> Self {
-        let map = CharMap::new(text);
+        Indexed::with_map(text, CharMap::new(text))
+    }
+
+    /// `text` with the map `CharMap::new(text)` would build.
+    pub fn with_map(text: &'a str, map: CharMap) -> Self {
         let chars = if map.starts.is_empty() { text.len() } else { map.starts.len() - 1 };
         Indexed { text, map, chars }
     }

@@ -195,7 +195,7 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         hits.iter().filter(|h| !h.hedged).map(|h| h.category).collect();
     categories.sort_unstable();
     categories.dedup();
-    let (lead, rest) = ctx.cues;
+    let (lead, rest) = (ctx.cues.lead, ctx.cues.rest);
     let material = |h: &Hit| tables.categories[h.category].quad_class == 4;
     let sentences = {
         let mut seen: Vec<(bool, usize)> = hits.iter().map(|h| (h.title, h.sentence)).collect();
@@ -273,7 +273,13 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
     let field = ctx.fields.iter().find(|f| f.title == hit.title).unwrap_or(&ctx.fields[0]);
     let sentence = field.folded_slice(hit.sentence_start, hit.sentence_end);
     let before = field.folded_slice(hit.sentence_start, hit.trigger_start);
-    let title_cues = tables.judgement.count_cues(title, "").0;
+    // The title's counts were taken on it as published; lower-casing changes what an ASCII
+    // case-insensitive match finds only in a non-ASCII title (U+0130 lower-cases to "i\u{307}").
+    let title_cues = if ctx.title.is_ascii() {
+        ctx.cues.title
+    } else {
+        tables.judgement.count_cues(title, "").title
+    };
     let dead = |text: &str| (casualties(text) as f64).min(10_000.0).ln_1p() / 5.0;
     // Dead counted in a headline with a firm violent hit: an attack, not a crash or a flood.
     let violent_title = hits.iter().any(|h| h.title && !h.hedged && violent(h));

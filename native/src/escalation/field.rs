@@ -11,16 +11,8 @@
 //!   and an upper-case letter, digit or opening quote, unless an abbreviation ("Mr.", "U.S.")
 //!   ends there; a line break always ends one.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::text::{fold, CharMap, Indexed};
 
-static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[.!?]["')\]\x{201D}\x{2019}]*[^\S\n]+["'(\[\x{201C}\x{2018}]?[A-Z0-9]"#)
-        .expect("a valid pattern")
-});
 const ABBREVIATIONS: [&str; 14] =
     ["Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sgt", "Sen", "Rep", "Gov", "St", "No", "vs"];
 const SNIPPET: usize = 300;
@@ -38,40 +30,63 @@ pub struct Field<'a> {
 /// trigger keys (" cut ties ") are found in it on whole words only. It has as many characters
 /// as the text plus two.
 pub fn spaced(text: &str) -> String {
-    if text.is_ascii() {
-        let mut spaced = Vec::with_capacity(text.len() + 2);
-        spaced.push(b' ');
-        spaced.extend(text.bytes().map(|b| {
-            if b.is_ascii_alphanumeric() {
-                b.to_ascii_lowercase()
-            } else {
-                b' '
-            }
-        }));
-        spaced.push(b' ');
-        return String::from_utf8(spaced).expect("ASCII in, ASCII out");
+    let ascii = |b: u8| if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b' ' };
+    let mut spaced = Vec::with_capacity(text.len() + 2);
+    spaced.push(b' ');
+    // ASCII runs are mapped byte by byte; only the other characters are decoded (most
+    // non-ASCII news texts are ASCII but for a few quotes and names).
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        spaced.extend(rest[..run].bytes().map(ascii));
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else { break };
+        let mapped = if c.is_alphanumeric() { fold(c) } else { ' ' };
+        spaced.extend_from_slice(mapped.encode_utf8(&mut [0; 4]).as_bytes());
+        rest = &rest[c.len_utf8()..];
     }
-    let mut spaced = String::with_capacity(text.len() + 2);
-    spaced.push(' ');
-    spaced.extend(text.chars().map(|c| if c.is_alphanumeric() { fold(c) } else { ' ' }));
-    spaced.push(' ');
-    spaced
+    spaced.push(b' ');
+    String::from_utf8(spaced).expect("characters in, characters out")
 }
 
 impl<'a> Field<'a> {
     pub fn new(text: &'a str, title: bool) -> Self {
-        let (folded, spaces) = if text.is_ascii() {
+        if text.is_ascii() {
             let folded = text.to_ascii_lowercase();
             let spaces = memchr_spaces(&folded);
-            (folded, spaces)
+            return Field {
+                title,
+                text: Indexed::new(text),
+                folded,
+                folded_map: CharMap::default(),
+                spaces,
+            };
+        }
+        // One pass: the folded text, its spaces and both character maps (folding can change
+        // a character's length: U+2019 becomes an ASCII apostrophe).
+        let mut folded = String::with_capacity(text.len());
+        let mut spaces = Vec::new();
+        let mut text_starts = Vec::with_capacity(text.len() + 1);
+        let mut folded_starts = Vec::with_capacity(text.len() + 1);
+        for (index, (at, c)) in text.char_indices().enumerate() {
+            text_starts.push(at as u32);
+            folded_starts.push(folded.len() as u32);
+            let c = fold(c);
+            if c == ' ' {
+                spaces.push(index);
+            }
+            folded.push(c);
+        }
+        text_starts.push(text.len() as u32);
+        folded_starts.push(folded.len() as u32);
+        // An ASCII folded text has the empty map, as CharMap::new gives it.
+        let folded_map = if folded.is_ascii() {
+            CharMap::default()
         } else {
-            let folded: String = text.chars().map(fold).collect();
-            let spaces =
-                folded.chars().enumerate().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
-            (folded, spaces)
+            CharMap::from_starts(folded_starts)
         };
-        let folded_map = CharMap::new(&folded);
-        Field { title, text: Indexed::new(text), folded, folded_map, spaces }
+        let text = Indexed::with_map(text, CharMap::from_starts(text_starts));
+        Field { title, text, folded, folded_map, spaces }
     }
 
     pub fn name(&self) -> &'static str {
@@ -100,17 +115,17 @@ impl<'a> Field<'a> {
         for line in text.split('\n') {
             let end = paragraph + line.len();
             let mut start = paragraph;
-            for m in SENTENCE_END.find_iter(line) {
-                let mark = paragraph + m.start() + 1;
+            for (m_start, m_end) in sentence_ends(line) {
+                let mark = paragraph + m_start + 1;
                 if abbreviation(text, start, mark) {
                     continue;
                 }
                 self.push_trimmed(&mut spans, start, mark);
                 // The next sentence starts after the spaces (at its opening mark or letter).
-                let rest = &line[m.start() + 1..m.end()];
+                let rest = &line[m_start + 1..m_end];
                 let closers = rest.len() - rest.trim_start_matches(is_closer).len();
                 let spaces = rest[closers..].len() - rest[closers..].trim_start().len();
-                start = paragraph + m.start() + 1 + closers + spaces;
+                start = paragraph + m_start + 1 + closers + spaces;
             }
             self.push_trimmed(&mut spans, start, end);
             paragraph = end + 1;
@@ -145,6 +160,44 @@ impl<'a> Field<'a> {
         let after = if right < length { "\u{2026}" } else { "" };
         format!("{before}{part}{after}")
     }
+}
+
+/// The byte spans in a line where a sentence ends: `[.!?]`, closing quotes or brackets, one
+/// or more spaces (Unicode, not a line break), an optional opening quote or bracket, then an
+/// upper-case ASCII letter or a digit. The classes do not overlap, so each span is found
+/// without backtracking; spans never overlap (only their first character is `.`, `!`, `?`).
+fn sentence_ends(line: &str) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let next = |at: usize| line[at..].chars().next();
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|b| matches!(b, b'.' | b'!' | b'?')) {
+        let mark = from + offset;
+        let mut at = mark + 1;
+        while let Some(c) = next(at).filter(|&c| is_closer(c)) {
+            at += c.len_utf8();
+        }
+        let blank = at;
+        while let Some(c) = next(at).filter(|&c| c.is_whitespace() && c != '\n') {
+            at += c.len_utf8();
+        }
+        if at > blank {
+            if let Some(c) = next(at).filter(|&c| is_opener(c)) {
+                at += c.len_utf8();
+            }
+            if next(at).is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                spans.push((mark, at + 1));
+                from = at + 1;
+                continue;
+            }
+        }
+        from = mark + 1;
+    }
+    spans
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}')
 }
 
 fn is_closer(c: char) -> bool {
@@ -189,6 +242,24 @@ mod tests {
     }
 
     #[test]
+    fn finds_sentence_ends_as_the_pattern_does() {
+        let pattern = regex::Regex::new(
+            r#"[.!?]["')\]\x{201D}\x{2019}]*[^\S\n]+["'(\[\x{201C}\x{2018}]?[A-Z0-9]"#,
+        )
+        .expect("a valid pattern");
+        for line in [
+            "Mr. Kim left. The U.S. said no. \u{201C}Yes,\u{201D} he said.",
+            "Why?! \"Because.\"  (It) rained.\u{2019} \u{2018}No.  a. B.\u{a0}C ?\u{3000}1",
+            "End.)] [X. ..  . (y. 'Z.\t\u{2009}Q.\u{201D}\u{2019} \u{201C}",
+            "Ça va. Élan. 3 dots... And more?? Yes!!! ok.",
+        ] {
+            let expected: Vec<(usize, usize)> =
+                pattern.find_iter(line).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(sentence_ends(line), expected, "{line:?}");
+        }
+    }
+
+    #[test]
     fn splits_sentences_but_not_abbreviations() {
         assert_eq!(
             sentences("Mr. Kim left. The U.S. said no. “Yes,” he said."),
@@ -196,5 +267,17 @@ mod tests {
         );
         assert_eq!(sentences("One.\nTwo three"), ["One.", "Two three"]);
         assert_eq!(sentences("Ça va. Élan"), ["Ça va. Élan"]);
+    }
+
+    #[test]
+    fn spaces_and_folds_mixed_text() {
+        assert_eq!(spaced("Kim’s É-2 "), " kim s é 2  ");
+        let field = Field::new("A’b C\u{130} d", false);
+        assert_eq!(field.folded, "a'b c\u{130} d");
+        assert_eq!(field.spaces, [3, 6]);
+        assert_eq!(field.folded_slice(4, 6), "c\u{130}");
+        assert_eq!(field.text.slice(0, 3), "A’b");
+        let quote = Field::new("a’b c", false);
+        assert_eq!((quote.folded.as_str(), quote.folded_slice(2, 5)), ("a'b c", "b c"));
     }
 }

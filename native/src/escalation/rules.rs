@@ -109,6 +109,14 @@ pub struct TriggerEntry {
     pub metaphor: bool,
 }
 
+/// What a word that begins a trigger key begins: a key of that word alone, longer keys, or
+/// both.
+#[derive(Clone, Copy, Default)]
+pub struct Head {
+    pub alone: bool,
+    pub longer: bool,
+}
+
 pub struct ContextEntry {
     pub cues: u32,
     pub near: Vec<usize>,
@@ -123,7 +131,10 @@ pub struct Tables {
     /// words that begin a key (`trigger_heads`): a step of the automaton per byte of the whole
     /// text costs a cache miss each.
     pub triggers: AhoCorasick,
-    pub trigger_heads: hashbrown::HashSet<String>,
+    pub trigger_heads: hashbrown::HashMap<String, Head>,
+    /// The first two words of the keys of two words or more ("cut ties"): "the" or "to"
+    /// begin keys, but few of their uses are followed by a key's second word.
+    pub trigger_bigrams: hashbrown::HashSet<String>,
     /// The first two bytes of the heads (a word followed by its space): most words of a text
     /// begin no key, and need no hash look-up.
     pub trigger_head_pairs: PairFilter,
@@ -425,14 +436,26 @@ impl Tables {
             )
             .map_err(invalid)?
         };
+        let mut trigger_heads: hashbrown::HashMap<String, Head> = hashbrown::HashMap::new();
+        let mut trigger_bigrams = hashbrown::HashSet::new();
+        for key in &trigger_keys {
+            let mut words = key.split_whitespace();
+            let Some(first) = words.next() else { continue };
+            let head = trigger_heads.entry(first.to_owned()).or_default();
+            match words.next() {
+                Some(second) => {
+                    head.longer = true;
+                    trigger_bigrams.insert(format!("{first} {second}"));
+                }
+                None => head.alone = true,
+            }
+        }
         Ok(Tables {
             judgement,
             label: format!("{name}@{version}"),
             triggers: automaton(&trigger_keys, "trigger keys")?,
-            trigger_heads: trigger_keys
-                .iter()
-                .filter_map(|key| key.split_whitespace().next().map(str::to_owned))
-                .collect(),
+            trigger_heads,
+            trigger_bigrams,
             trigger_head_pairs: PairFilter::new(
                 trigger_keys.iter().map(|key| &key.as_bytes()[1..]),
             ),

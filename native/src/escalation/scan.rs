@@ -4,6 +4,7 @@
 //! reported history, hedges, strong modifiers). Every trigger that passes a rule's conditions
 //! becomes a `Hit`, cancelled or not (the judgement drops cancelled ones).
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -142,10 +143,20 @@ pub fn triggers(tables: &Tables, text: &str) -> Vec<Trigger> {
     while at + 1 < bytes.len() {
         let start = at + 1;
         let end = start + bytes[start..].iter().position(|&b| b == b' ').unwrap_or(0);
-        if end > start
+        // A key begins here only if it is this word alone, or if its first two words are
+        // this word and the next (a single space apart): the automaton runs only then.
+        let begins_key = end > start
             && tables.trigger_head_pairs.may_begin(bytes, start)
-            && tables.trigger_heads.contains(&spaced[start..end])
-        {
+            && tables.trigger_heads.get(&spaced[start..end]).is_some_and(|head| {
+                head.alone
+                    || (head.longer && bytes.get(end + 1).is_some_and(|&b| b != b' ') && {
+                        let next = end + 1;
+                        let stop =
+                            next + bytes[next..].iter().position(|&b| b == b' ').unwrap_or(0);
+                        tables.trigger_bigrams.contains(&spaced[start..stop])
+                    })
+            });
+        if begins_key {
             cursor_char += spaced[cursor_byte..at].chars().count();
             cursor_byte = at;
             // Overlapping matches include keys that end a longer one (" strikes " in
@@ -181,8 +192,9 @@ pub fn scan(
         .map(|&(start, end, _)| (start, end))
         .collect();
     let sentences = field.sentences();
-    // Context phrases are looked for only in the sentences that hold a trigger.
-    let mut phrases_of: Vec<Option<Vec<Phrase>>> = vec![None; sentences.len()];
+    // Context phrases are looked for only in the sentences that hold a trigger (and those a
+    // rule's `near` looks back on), once each.
+    let phrases_of: Vec<OnceCell<Vec<Phrase>>> = vec![OnceCell::new(); sentences.len()];
     let lead_end =
         sentences.get(tables.severity.lead_sentences - 1).map_or(field.text.chars, |s| s.0);
     let question_title = field.title && field.text.text.trim_end().ends_with('?');
@@ -204,7 +216,7 @@ pub fn scan(
             mention_starts.get(low).is_some_and(|&m| m < s1)
         };
         let context: &[Phrase] =
-            phrases_of[index].get_or_insert_with(|| context_phrases(tables, field, (s0, s1)));
+            phrases_of[index].get_or_init(|| context_phrases(tables, field, (s0, s1)));
         let armed = context.iter().any(|p| tables.context_entries[p.entry].cues & ARMED != 0);
         let spaces_from = field.spaces.partition_point(|&p| p < s0);
         let spaces_to = field.spaces.partition_point(|&p| p < s1);
@@ -223,8 +235,15 @@ pub fn scan(
             .filter_map(|&rule| {
                 near_extent(tables, rule, &window, context)
                     .or_else(|| {
-                        near_in_earlier_sentences(tables, rule, field, &sentences, index)
-                            .then_some((start, end))
+                        near_in_earlier_sentences(
+                            tables,
+                            rule,
+                            field,
+                            &sentences,
+                            &phrases_of,
+                            index,
+                        )
+                        .then_some((start, end))
                     })
                     .map(|extent| (rule, extent))
             })
@@ -295,14 +314,16 @@ fn near_in_earlier_sentences(
     index: usize,
     field: &Field<'_>,
     sentences: &[(usize, usize)],
+    phrases_of: &[OnceCell<Vec<Phrase>>],
     at: usize,
 ) -> bool {
     let rule = &tables.rules[index];
     if !rule.has_near || rule.near_sentences == 0 || rule.direction == Direction::After {
         return false;
     }
-    sentences[at.saturating_sub(rule.near_sentences)..at].iter().any(|&sentence| {
-        context_phrases(tables, field, sentence)
+    (at.saturating_sub(rule.near_sentences)..at).any(|earlier| {
+        phrases_of[earlier]
+            .get_or_init(|| context_phrases(tables, field, sentences[earlier]))
             .iter()
             .any(|p| tables.context_entries[p.entry].near.contains(&index))
     })

@@ -118,16 +118,15 @@ impl JudgementTables {
         })
     }
 
-    /// Whole-word cue counts per kind: in the title and first `lead_chars` of the body, and
-    /// in the rest of the body. Matched on the text as published (ASCII case-insensitive DFA,
-    /// no folded copy: this runs on every detection).
-    pub fn count_cues(&self, title: &str, body: &str) -> ([u32; 5], [u32; 5]) {
-        let mut lead = [0u32; 5];
-        let mut rest = [0u32; 5];
-        let Some(cues) = &self.cues else { return (lead, rest) };
+    /// Whole-word cue counts per kind (`CueCounts`), in one pass over the title and the body.
+    /// Matched on the text as published (ASCII case-insensitive DFA, no folded copy: this
+    /// runs on every detection).
+    pub fn count_cues(&self, title: &str, body: &str) -> CueCounts {
+        let mut counts = CueCounts::default();
+        let Some(cues) = &self.cues else { return counts };
         let split = body.char_indices().nth(self.lead_chars).map_or(body.len(), |(i, _)| i);
         let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-        for (text, in_lead) in [(title, true), (body, false)] {
+        for (text, in_title) in [(title, true), (body, false)] {
             let bytes = text.as_bytes();
             for m in cues.find_iter(text) {
                 if word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
@@ -135,12 +134,28 @@ impl JudgementTables {
                 {
                     continue;
                 }
-                let counts = if in_lead || m.start() < split { &mut lead } else { &mut rest };
-                counts[self.cue_kinds[m.pattern().as_usize()]] += 1;
+                let kind = self.cue_kinds[m.pattern().as_usize()];
+                if in_title {
+                    counts.title[kind] += 1;
+                }
+                if in_title || m.start() < split {
+                    counts.lead[kind] += 1;
+                } else {
+                    counts.rest[kind] += 1;
+                }
             }
         }
-        (lead, rest)
+        counts
     }
+}
+
+/// Cue counts per kind (`CUE_KINDS` order): in the title alone; in the lead (the title and the
+/// first `lead_chars` of the body); in the rest of the body.
+#[derive(Clone, Copy, Default)]
+pub struct CueCounts {
+    pub title: [u32; 5],
+    pub lead: [u32; 5],
+    pub rest: [u32; 5],
 }
 
 /// What the article gives the verdict besides its standing hits.
@@ -151,7 +166,7 @@ pub struct Context<'a> {
     pub title: &'a str,
     /// Hits cancelled as history, and for any other reason.
     pub cancelled: (usize, usize),
-    pub cues: ([u32; 5], [u32; 5]),
+    pub cues: CueCounts,
     /// The rules' severity and band (judgement.rs).
     pub severity: f64,
     pub body_bytes: usize,
@@ -355,7 +370,7 @@ pub fn decide(
     if ctx.cancelled.0 > 0 {
         reasons.push(format!("{} hit(s) discounted as history", ctx.cancelled.0));
     }
-    for (kind, count) in CUE_KINDS.iter().zip(ctx.cues.0) {
+    for (kind, count) in CUE_KINDS.iter().zip(ctx.cues.lead) {
         if count > 0 {
             reasons.push(format!("{kind} language in the lead ({count})"));
         }
@@ -436,7 +451,7 @@ pub fn decide(
                     "capped at medium: the main event is not in the title or lead".to_owned()
                 });
             }
-            let calming = ctx.cues.0[0] + ctx.cues.0[1];
+            let calming = ctx.cues.lead[0] + ctx.cues.lead[1];
             if calming > 0 && !tables.categories[hit.category].violent {
                 severity = (severity * j.restraint_factor * 100.0).round() / 100.0;
                 reasons.push("discounted: restraint or cooperation in the lead".to_owned());
@@ -464,11 +479,12 @@ mod tests {
 
     #[test]
     fn counts_whole_words_in_the_lead_and_the_rest() {
-        let (lead, rest) = tables().count_cues(
+        let counts = tables().count_cues(
             "Leaders Exercise Restraint",
             "A trade deal was signed. Later the court met; matches and courtship do not count.",
         );
-        assert_eq!(lead, [1, 1, 0, 0, 0]); // title and the first 20 characters
-        assert_eq!(rest, [0, 0, 0, 1, 0]);
+        assert_eq!(counts.title, [1, 0, 0, 0, 0]);
+        assert_eq!(counts.lead, [1, 1, 0, 0, 0]); // title and the first 20 characters
+        assert_eq!(counts.rest, [0, 0, 0, 1, 0]);
     }
 }
