@@ -92,16 +92,11 @@ class FastPathConsumer(AIOKafkaConsumer):
     fast_deliveries = 0
     guarded_deliveries = 0
     held_commits = 0
-    _delivered_offsets: DeliveredOffsets
 
-    @property
-    def delivered_offsets(self) -> DeliveredOffsets:
-        """Offsets handed to the streams and not acked or committed yet (commit_guard)."""
-        try:
-            return self._delivered_offsets
-        except AttributeError:
-            self._delivered_offsets = DeliveredOffsets()
-            return self._delivered_offsets
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offsets handed to the streams and not acked yet (commit_guard).
+        self.delivered_offsets = DeliveredOffsets()
 
     def _new_offset(self, tp: TP) -> int | None:
         """Faust's next commit offset for ``tp``, held while an offset delivered before the
