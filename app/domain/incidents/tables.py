@@ -33,7 +33,7 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
     # record is dropped (the redelivered alert opens the incident again, under the same id); a
     # row behind or ahead of its record takes the record's span and state, or a redelivered
     # alert would be missed (row behind) and join a second time.
-    present = []
+    records = {}
     stale = False
     for entry in rows.entries:
         record = states.get(entry.id)
@@ -41,11 +41,11 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
             stale = True
             continue
         stale = _follow_record(entry, record) or stale
-        present.append(entry)
-    rows.entries = present
+        records[entry.id] = record
+    rows.entries = [entry for entry in rows.entries if entry.id in records]
 
     def load(incident_id: str) -> IncidentState | None:
-        value = states.get(incident_id)
+        value = records.get(incident_id)  # read once above, for the rows
         if not value:
             return None
         members = [states[_member_key(incident_id, n)] for n in value["member_seqs"]]
