@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
+import numpy as np
 import pytest
+from datasketch import MinHash
 
 from app.domain.incidents.engine import IncidentEngine
 from app.domain.incidents.keys import grouping_key, incident_id_for
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.record import incident_record
-from app.domain.incidents.similarity import shingles, signature, similarity
+from app.domain.incidents.similarity import NUM_PERM, shingles, signature, similarity
 from app.domain.incidents.state import IndexEntry, KeyIndex
 from app.domain.incidents.tables import open_book, save_book
 from schemas import EscalationAlert
@@ -46,6 +49,21 @@ def test_similar_headlines_score_higher_than_different_events() -> None:
     assert similarity(missile, signature(shingles(make_alert("b", MISSILE_2)))) > 0.3
     assert similarity(missile, signature(shingles(make_alert("c", BORDER)))) < 0.1
     assert similarity("", missile) == 0.0
+
+
+def test_signatures_match_a_minhash_with_its_own_permutations() -> None:
+    # Member signatures live in the changelogs: sharing the drawn permutations between
+    # signatures must leave them what a MinHash of its own makes, or stored members stop
+    # matching new alerts.
+    tokens = shingles(make_alert("a", MISSILE))
+    own = MinHash(num_perm=NUM_PERM, seed=1)
+    own.update_batch([token.encode("utf-8") for token in sorted(tokens)])
+    first, second = signature(tokens), signature(tokens)
+    assert first == second
+    size, packed = first.split(":", 1)
+    assert int(size) == len(tokens)
+    stored = np.frombuffer(base64.b64decode(packed), dtype="<u2")
+    assert (stored == (own.hashvalues & 0xFFFF)).all()
 
 
 def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -> None:
