@@ -24,7 +24,7 @@ from app.domain.incidents.clock import PartitionClock
 from app.domain.incidents.engine import Change, IncidentEngine
 from app.domain.incidents.keys import main_country
 from app.domain.incidents.record import incident_record
-from app.domain.incidents.tables import open_book, save_book
+from app.domain.incidents.tables import BuiltIncidents, open_book, save_book
 from app.domain.trends import (
     SpikeChange,
     TrendState,
@@ -68,6 +68,7 @@ def register_incident_agents(
     clocks = app.Table(CLOCKS_TABLE, default=None, partitions=settings.partitions, store=store)
     trends = app.Table(TRENDS_TABLE, default=None, partitions=settings.partitions, store=store)
     engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
+    built = BuiltIncidents()
     trend_policy = settings.incidents.trend()
     tracker = TrendTracker(trend_policy)
 
@@ -85,12 +86,12 @@ def register_incident_agents(
             partition = event.message.partition
             now = datetime.now(UTC)
             if event.message.key == TICK_KEY:
-                changes = _tick(engine, (index, states), clocks, partition, now)
+                changes = _tick(engine, (index, states, built), clocks, partition, now)
             else:
                 alert = _decode(event.message.value)
                 if alert is None:
                     continue
-                changes = _observe(engine, (index, states), clocks, partition, alert, now)
+                changes = _observe(engine, (index, states, built), clocks, partition, alert, now)
                 # No change: a redelivered alert, already counted in its trends too.
                 for spike in _trend(tracker, trends, alert) if changes else []:
                     spike_out = spike_record(spike, trend_policy)
@@ -135,16 +136,17 @@ def _decode(value: bytes | None) -> EscalationAlert | None:
 
 def _observe(
     engine: IncidentEngine,
-    tables: tuple[Any, Any],
+    tables: tuple[Any, Any, BuiltIncidents],
     clocks: Any,
     partition: int,
     alert: EscalationAlert,
     now: datetime,
 ) -> list[Change]:
     key = engine.key(alert)
-    book = open_book(*tables, key, partition)
+    index, states, built = tables
+    book = open_book(index, states, key, partition, built)
     changes = engine.observe(book, alert)
-    save_book(book, *tables)
+    save_book(book, index, states, built)
     clock = PartitionClock.load(clocks.get(str(partition)))
     clock.saw(alert.published_at, now, key)
     clocks[str(partition)] = clock.dump()
@@ -164,8 +166,13 @@ def _trend(tracker: TrendTracker, trends: Any, alert: EscalationAlert) -> list[S
 
 
 def _tick(
-    engine: IncidentEngine, tables: tuple[Any, Any], clocks: Any, partition: int, now: datetime
+    engine: IncidentEngine,
+    tables: tuple[Any, Any, BuiltIncidents],
+    clocks: Any,
+    partition: int,
+    now: datetime,
 ) -> list[Change]:
+    index, states, built = tables
     clock = PartitionClock.load(clocks.get(str(partition)))
     at = clock.now(now)
     if at is None:
@@ -174,9 +181,9 @@ def _tick(
     firing = 0
     keys = list(clock.keys)
     for key in keys:
-        book = open_book(*tables, key, partition)
+        book = open_book(index, states, key, partition, built)
         changes.extend(engine.advance(book, at))
-        save_book(book, *tables)
+        save_book(book, index, states, built)
         firing += sum(1 for entry in book.index.entries if not entry.resolved)
         if not book.index.entries:
             clock.keys.remove(key)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import copy
 from datetime import timedelta
-from typing import get_args
+from typing import Any, get_args
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.record import incident_record
 from app.domain.incidents.similarity import NUM_PERM, shingles, signature, similarity
 from app.domain.incidents.state import IncidentState, IndexEntry, KeyIndex
-from app.domain.incidents.tables import open_book, save_book
+from app.domain.incidents.tables import BuiltIncidents, Table, open_book, save_book
 from schemas import EscalationAlert
 from tests.support.incidents import T0, make_alert
 
@@ -387,3 +388,65 @@ def test_incident_state_nests_only_frozen_models() -> None:
     nested = [m for f in IncidentState.model_fields.values() for m in models_in(f.annotation)]
     assert nested, "the walk found the nested models"
     assert all(model.model_config.get("frozen") for model in nested), nested
+
+
+class Copying(dict[str, object]):
+    """A table that hands out copies of its values, as a RocksDB store does."""
+
+    def get(self, key: str, default: object = None) -> object:
+        return copy.deepcopy(super().get(key, default))
+
+    def __getitem__(self, key: str) -> object:
+        return copy.deepcopy(super().__getitem__(key))
+
+
+def replayed(engine: IncidentEngine, index: Table, states: Table, built: Any) -> list[Any]:
+    """Every change record of a few alerts, ticks and resolutions, stepped through tables."""
+    alerts = [
+        make_alert("a", MISSILE, source="A"),
+        make_alert("b", BORDER, minutes=20, source="B"),
+        make_alert("c", MISSILE_2, minutes=45, source="C"),
+        make_alert("d", MISSILE_3, minutes=50, source="D"),
+        make_alert("e", BORDER, minutes=90, source="E"),
+    ]
+    policy = engine.notification
+    records: list[Any] = []
+    steps: list[tuple[str, Any]] = [("alert", alert) for alert in alerts]
+    steps += [("tick", T0 + policy.group_wait * 3), ("tick", T0 + policy.resolve_after * 2)]
+    for kind, what in steps:
+        book = open_book(index, states, "PRK", 0, built)
+        found = engine.observe(book, what) if kind == "alert" else engine.advance(book, what)
+        save_book(book, index, states, built)
+        records += [incident_record(change, T0).model_dump(mode="json") for change in found]
+    return records
+
+
+def test_kept_incidents_give_the_same_records_as_building_each_from_its_record() -> None:
+    engine = IncidentEngine(GroupingPolicy(), NotificationPolicy())
+    plain_index, plain_states = Recording(), Recording()
+    plain = replayed(engine, plain_index, plain_states, None)
+    built = BuiltIncidents()
+    index, states = Recording(), Recording()
+    assert replayed(engine, index, states, built) == plain
+    assert (dict(index), dict(states)) == (dict(plain_index), dict(plain_states))
+    assert states.log == plain_states.log, "the same writes, in the same order"
+    assert built.hits > 0, "later steps used what earlier ones built"
+    # A store that hands out copies never matches a kept incident: same records, no hit.
+    copying = BuiltIncidents()
+    assert replayed(engine, Copying(), Copying(), copying) == plain
+    assert copying.hits == 0
+
+
+def test_a_step_that_fails_before_saving_leaves_no_changed_incident_kept(
+    engine: IncidentEngine,
+) -> None:
+    built = BuiltIncidents()
+    index, states = Recording(), Recording()
+    book = open_book(index, states, "PRK", 0, built)
+    engine.observe(book, make_alert("a", MISSILE, source="A"))
+    save_book(book, index, states, built)
+    failing = open_book(index, states, "PRK", 0, built)
+    engine.observe(failing, make_alert("b", MISSILE_2, minutes=5, source="B"))
+    # ... and the step fails here: nothing is saved.
+    (incident,) = open_book(index, states, "PRK", 0, built).incidents
+    assert incident.article_count == 1 and incident.outlets == ["A"]

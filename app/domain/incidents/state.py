@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, field_serializer
 
@@ -135,6 +136,8 @@ class Book:
         self.changed: set[str] = set()
         self.removed: set[str] = set()
         self.index_changed = False
+        # The table values of the incidents when the book was opened (by incident id).
+        self.records: dict[str, Any] = {}
 
     def get(self, incident_id: str) -> IncidentState:
         """The incident (read once per step through the loader)."""
@@ -181,6 +184,14 @@ class Book:
     def written(self) -> Iterator[IncidentState]:
         """The incidents changed in this step (to write back)."""
         return (self._cache[incident_id] for incident_id in sorted(self.changed))
+
+    def unchanged(self) -> Iterator[IncidentState]:
+        """The incidents read in this step and left as they were."""
+        return (
+            incident
+            for incident_id, incident in self._cache.items()
+            if incident_id not in self.changed and incident_id not in self.removed
+        )
 
     @property
     def incidents(self) -> list[IncidentState]:

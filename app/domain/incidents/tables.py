@@ -14,6 +14,7 @@ changed; an incident that leaves the state deletes its records, an empty index i
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import MutableMapping
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,41 @@ Table = MutableMapping[str, Any]
 _DETAIL = {"members", "member_signatures", "strongest"}
 
 
-def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
+class BuiltIncidents:
+    """Incidents built from their records by earlier steps, so that a step does not validate
+    again what the previous one wrote (building an incident with its members is most of
+    reading it).
+
+    An entry holds the very table value it was built from or written as, and is used only
+    while the table still holds that object: a store that hands out copies (RocksDB) or a
+    recovery (which rebuilds every value from the changelog) never matches, and a member
+    record is only ever written with a new incident record. A step takes the entries out as it
+    reads them and ``save_book`` puts them back, so a step that fails half-way leaves no entry
+    of an incident it may have changed."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self.hits = 0
+        self._entries: OrderedDict[str, tuple[Any, IncidentState]] = OrderedDict()
+
+    def take(self, incident_id: str, record: Any) -> IncidentState | None:
+        """The incident built from ``record`` (this very object), if one is kept."""
+        entry = self._entries.pop(incident_id, None)
+        if entry is None or entry[0] is not record:
+            return None
+        self.hits += 1
+        return entry[1]
+
+    def keep(self, incident_id: str, record: Any, incident: IncidentState) -> None:
+        """``incident`` is what ``record`` holds."""
+        self._entries[incident_id] = (record, incident)
+        if len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
+
+
+def open_book(
+    index: Table, states: Table, key: str, partition: int, built: BuiltIncidents | None = None
+) -> Book:
     """The book of ``key`` as the tables hold it (empty when they hold nothing)."""
     stored = index.get(key)
     rows = KeyIndex.model_validate(stored) if stored else KeyIndex(key=key, partition=partition)
@@ -48,6 +83,9 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
         value = records.get(incident_id)  # read once above, for the rows
         if not value:
             return None
+        kept = built.take(incident_id, value) if built is not None else None
+        if kept is not None:
+            return kept
         members = [states[_member_key(incident_id, n)] for n in value["member_seqs"]]
         return IncidentState.model_validate(
             {
@@ -60,11 +98,17 @@ def open_book(index: Table, states: Table, key: str, partition: int) -> Book:
 
     book = Book(key, partition, rows, load)
     book.index_changed = stale
+    book.records = records
     return book
 
 
-def save_book(book: Book, index: Table, states: Table) -> None:
-    """Write the step's changes of ``book`` back."""
+def save_book(book: Book, index: Table, states: Table, built: BuiltIncidents | None = None) -> None:
+    """Write the step's changes of ``book`` back (and keep what it built in ``built``)."""
+    if built is not None:
+        for incident in book.unchanged():
+            record = book.records.get(incident.incident_id)
+            if record is not None:
+                built.keep(incident.incident_id, record, incident)
     for incident in book.written():
         incident_id = incident.incident_id
         seqs, strongest = book.origins.get(incident_id, ([], None))
@@ -83,7 +127,10 @@ def save_book(book: Book, index: Table, states: Table) -> None:
         if incident.strongest and incident.strongest.alert_id != strongest:
             states[f"{incident_id}/s"] = incident.strongest.model_dump(mode="json")
         small = incident.model_dump(mode="json", exclude=_DETAIL, exclude_defaults=True)
-        states[incident_id] = {**small, "member_seqs": now_listed}
+        record = {**small, "member_seqs": now_listed}
+        states[incident_id] = record
+        if built is not None:
+            built.keep(incident_id, record, incident)
         kept = incident.strongest.alert_id if incident.strongest else None
         book.origins[incident_id] = (now_listed, kept)
     for incident_id in book.removed:
