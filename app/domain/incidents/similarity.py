@@ -1,9 +1,11 @@
 """Near-duplicate text across outlets: MinHash signatures (datasketch) of word shingles from the
-headline and the evidence sentences of an alert.
+headline and the lead of an alert.
 
-The alert carries the headline and the sentences that matched the escalation rules, not the
-whole body; those sentences are the event's own description (who did what), which is what two
-outlets covering one event share.
+The alert carries the headline and the body's first few hundred characters (its lead), not the
+whole body. News leads say who did what, where and when: what two outlets covering one event
+share. The evidence sentences (what matched the escalation rules) are the fallback for alerts
+without a lead (older alerts): they describe the event too, but often also its background,
+which every report about one country shares.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ def country_words() -> frozenset[str]:
 
 
 def shingles(alert: EscalationAlert) -> set[str]:
-    """Content words (lower case, 3+ letters, no stop words)."""
+    """Content words (lower case, 3+ letters, no stop words) of the headline and the lead (of
+    the headline and the evidence sentences when the alert has no lead)."""
+    if alert.lead is not None:
+        return text_shingles((alert.title, alert.lead))
     sentences = [alert.title] + [
         evidence.sentence for category in alert.categories for evidence in category.evidence
     ]
