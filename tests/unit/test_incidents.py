@@ -36,6 +36,30 @@ def test_key_is_dyad_source_else_first_actor_else_dash() -> None:
     assert grouping_key(make_alert("a", MISSILE, dyad=("PRK", None)), "USA") == "PRK"
 
 
+def test_headline_key_is_the_most_named_foreign_headline_country() -> None:
+    def key(headline: tuple[str, ...], actors: tuple[str, ...]) -> str:
+        alert = make_alert("a", MISSILE, actors=actors, headline_actors=headline)
+        return grouping_key(alert, "USA", "headline")
+
+    # "Seoul says North Korea fired...": the article names North Korea most.
+    assert key(("KOR", "PRK"), ("PRK", "KOR")) == "PRK"
+    # A US reaction to an attack abroad: the home country is passed over in the headline.
+    assert key(("USA", "BEL"), ("USA", "BEL")) == "BEL"
+    # No foreign country in the headline (or an alert before 1.4): the most named country.
+    assert key(("USA",), ("USA", "BEL")) == "USA"
+    assert key((), ("KOR", "PRK")) == "KOR"
+
+
+def test_shingles_are_headline_and_lead_else_evidence() -> None:
+    with_lead = make_alert(
+        "a", "Volcano erupts", "Ash closed the airport.", lead="Lava reached the village."
+    )
+    assert shingles(with_lead) == {"volcano", "erupts", "lava", "reached", "village"}
+    # An alert without a lead (contracts before 1.4) is compared by its evidence sentences.
+    without = make_alert("b", "Volcano erupts", "Ash closed the airport.")
+    assert shingles(without) == {"volcano", "erupts", "ash", "closed", "airport"}
+
+
 def test_incident_id_is_deterministic() -> None:
     assert incident_id_for("PRK", "x") == incident_id_for("PRK", "x")
     assert incident_id_for("PRK", "x") != incident_id_for("KOR", "x")
