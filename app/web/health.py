@@ -1,7 +1,7 @@
 """Whether the broker answers and the consumer makes progress: readiness and the outage banner.
 
 aiokafka retries quietly while the broker is away, so nothing in the worker fails and nothing
-it already knows goes stale quickly. ``HealthWatch`` asks the broker for its metadata every
+it already knows goes stale quickly. ``HealthWatch`` asks the broker for its broker list every
 second with a short timeout (a refused or silent broker shows within about three seconds) and,
 in a worker, watches whether the consumer's positions move while records wait behind them.
 ``/readyz`` and the dashboard read the resulting ``BrokerState`` and ``ProgressTracker``.
@@ -19,6 +19,7 @@ from typing import Any
 
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError
+from aiokafka.protocol.metadata import MetadataRequest
 from mode import Service
 
 from app.kafka_clients import aiokafka_options
@@ -173,7 +174,19 @@ class HealthWatch(Service):
                 raise
             self._client = client
             return  # bootstrap fetched the metadata
-        await self._client.fetch_all_metadata()
+        await self._ask_for_brokers(self._client)
+
+    @staticmethod
+    async def _ask_for_brokers(client: AIOKafkaClient) -> None:
+        # A metadata request for no topics: the broker list alone. Asking for every topic (as
+        # fetch_all_metadata does) costs a response, and its decoding, that grows with the
+        # cluster's topic count, every second.
+        node_id = client.get_random_node()
+        if node_id is None:
+            raise KafkaError("no broker known")
+        response = await client.send(node_id, MetadataRequest([], allow_auto_topic_creation=False))
+        if not response.brokers:
+            raise KafkaError("the broker answered without a broker list")
 
     def _changed(self) -> None:
         if self._on_change is not None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
+from typing import get_args
 
+import numpy as np
 import pytest
+from datasketch import MinHash
+from pydantic import BaseModel
 
 from app.domain.incidents.engine import IncidentEngine
 from app.domain.incidents.keys import grouping_key, incident_id_for
 from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
 from app.domain.incidents.record import incident_record
-from app.domain.incidents.similarity import shingles, signature, similarity
-from app.domain.incidents.state import IndexEntry, KeyIndex
+from app.domain.incidents.similarity import NUM_PERM, shingles, signature, similarity
+from app.domain.incidents.state import IncidentState, IndexEntry, KeyIndex
 from app.domain.incidents.tables import open_book, save_book
 from schemas import EscalationAlert
 from tests.support.incidents import T0, make_alert
@@ -70,6 +75,21 @@ def test_similar_headlines_score_higher_than_different_events() -> None:
     assert similarity(missile, signature(shingles(make_alert("b", MISSILE_2)))) > 0.3
     assert similarity(missile, signature(shingles(make_alert("c", BORDER)))) < 0.1
     assert similarity("", missile) == 0.0
+
+
+def test_signatures_match_a_minhash_with_its_own_permutations() -> None:
+    # Member signatures live in the changelogs: sharing the drawn permutations between
+    # signatures must leave them what a MinHash of its own makes, or stored members stop
+    # matching new alerts.
+    tokens = shingles(make_alert("a", MISSILE))
+    own = MinHash(num_perm=NUM_PERM, seed=1)
+    own.update_batch([token.encode("utf-8") for token in sorted(tokens)])
+    first, second = signature(tokens), signature(tokens)
+    assert first == second
+    size, packed = first.split(":", 1)
+    assert int(size) == len(tokens)
+    stored = np.frombuffer(base64.b64decode(packed), dtype="<u2")
+    assert (stored == (own.hashvalues & 0xFFFF)).all()
 
 
 def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -> None:
@@ -368,3 +388,26 @@ def test_an_index_row_ahead_of_its_record_follows_the_record(engine: IncidentEng
     save_book(book, index, states)
     (incident,) = open_book(index, states, "PRK", 0).incidents
     assert [m.article_id for m in incident.members] == ["a", "b"]
+
+
+def test_a_snapshot_keeps_the_state_it_announced(engine: IncidentEngine) -> None:
+    book = engine.new_book(make_alert("a", MISSILE, source="A"))
+    engine.observe(book, make_alert("a", MISSILE, source="A"))
+    incident = book.incidents[0]
+    announced = incident.snapshot()
+    before = announced.model_dump()
+    engine.observe(book, make_alert("b", MISSILE_2, minutes=30, source="B"))
+    assert incident.article_count == 2 and incident.outlets == ["A", "B"]
+    assert announced.model_dump() == before
+
+
+def test_incident_state_nests_only_frozen_models() -> None:
+    # snapshot() shares nested models between copies: that is safe only while they are frozen.
+    def models_in(annotation: object) -> list[type[BaseModel]]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        return [m for arg in get_args(annotation) for m in models_in(arg)]
+
+    nested = [m for f in IncidentState.model_fields.values() for m in models_in(f.annotation)]
+    assert nested, "the walk found the nested models"
+    assert all(model.model_config.get("frozen") for model in nested), nested

@@ -101,7 +101,7 @@ class IncidentEngine:
                 if incident.notified_at is not None and policy.send_resolved:
                     changes.append(_notify(incident, "resolved", clock))
                 else:
-                    changes.append(Change(incident.model_copy(deep=True), None))
+                    changes.append(Change(incident.snapshot(), None))
             elif (
                 incident.notified_at is not None
                 and clock - incident.notified_at >= policy.repeat_interval
@@ -229,7 +229,7 @@ def _notify(incident: IncidentState, kind: NotificationKind, clock: datetime) ->
     """Record a notification on the incident; the change carries a snapshot of it, so that
     two notifications in one step each publish the state they announce."""
     _mark_notified(incident, kind, clock)
-    return Change(incident.model_copy(deep=True), kind)
+    return Change(incident.snapshot(), kind)
 
 
 def _mark_notified(incident: IncidentState, kind: NotificationKind, clock: datetime) -> None:

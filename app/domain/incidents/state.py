@@ -74,6 +74,14 @@ class IncidentState(BaseModel):
             return []
         return [0, *range(self.article_count - len(self.members) + 1, self.article_count)]
 
+    def snapshot(self) -> IncidentState:
+        """A copy that later steps cannot change. The steps change an incident by assigning
+        its fields and appending to its lists; the items of those lists and its nested models
+        are strings and frozen models, so copying the lists is enough (a deep copy cost about
+        2.5 ms per notification)."""
+        fields = self.__dict__.items()
+        return self.model_copy(update={k: list(v) for k, v in fields if isinstance(v, list)})
+
     def has_alert(self, alert_id: str) -> bool:
         """Whether this alert is a kept member (a redelivery)."""
         return any(member.alert_id == alert_id for member in self.members)
