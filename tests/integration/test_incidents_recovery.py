@@ -21,6 +21,7 @@ from app.domain.incidents.keys import grouping_key
 from schemas import EscalationAlert, Incident
 from tests.support.incidents import make_alert
 from tests.support.kafka_io import collect
+from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker, second_worker_env
 
 pytestmark = pytest.mark.integration
@@ -127,9 +128,11 @@ async def run_once(bootstrap: str, name: str, workdir: Path) -> dict[str, tuple[
 
 
 @pytest.fixture(scope="module")
-def reference(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def reference(
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, topic_janitor: TopicJanitor
+) -> Any:
     workdir = tmp_path_factory.mktemp("reference")
-    name = f"incref-{random.randrange(16**8):08x}"
+    name = topic_janitor.claim(f"incref-{random.randrange(16**8):08x}")
     return asyncio.run(run_once(kafka_bootstrap, name, workdir))
 
 

@@ -33,6 +33,7 @@ from app.domain.validation import Rejection
 from app.settings import Settings
 from schemas import Article, DeadLetter
 from tests.support.kafka_io import collect, produce
+from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker
 
 pytestmark = pytest.mark.integration
@@ -196,10 +197,10 @@ def payloads(draw: st.DrawFn) -> bytes:
 
 @pytest.fixture(scope="module")
 def worker_env(
-    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, topic_janitor: TopicJanitor
 ) -> Iterator[dict[str, str]]:
     workdir = tmp_path_factory.mktemp("fuzz")
-    name = f"fuzz-{hashlib.sha256(str(workdir).encode()).hexdigest()[:8]}"
+    name = topic_janitor.claim(f"fuzz-{hashlib.sha256(str(workdir).encode()).hexdigest()[:8]}")
     env = isolated_env(kafka_bootstrap, name, workdir)
     with running_worker(env, workdir):
         yield env | {"workdir": str(workdir)}

@@ -21,12 +21,15 @@ def free_port() -> int:
 
 
 def isolated_env(bootstrap: str, name: str, workdir: Path, **extra: str) -> dict[str, str]:
-    """Environment for a worker with its own topics, consumer group, port and state dir."""
+    """Environment for a worker with its own topics, consumer group, port and state dir.
+
+    Every topic name starts with ``name``, the app id too: Faust names its table changelogs
+    after the app id, so a janitor's claim of ``name`` sweeps them with the rest."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRINKWATCH_")}
     env.update(
         {
             "BRINKWATCH_BOOTSTRAP_SERVERS": bootstrap,
-            "BRINKWATCH_APP_ID": f"bw-{name}",
+            "BRINKWATCH_APP_ID": f"{name}-bw",
             "BRINKWATCH_TOPICS__RAW": f"{name}.raw",
             "BRINKWATCH_TOPICS__VALID": f"{name}.valid",
             "BRINKWATCH_TOPICS__TAGGED": f"{name}.tagged",

@@ -41,7 +41,7 @@ class WorkerHandle:
 
     @property
     def app_id(self) -> str:
-        return f"bw-{self.name}"
+        return f"{self.name}-bw"
 
 
 @pytest.fixture(scope="module")

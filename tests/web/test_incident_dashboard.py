@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.kafka_io import produce
+from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker
 from tests.web.test_dashboard_browser import wait_until
 from tests.web.webtools import article
@@ -24,9 +25,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def incident_worker(
-    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, topic_janitor: TopicJanitor
 ) -> Iterator[dict[str, str]]:
-    name = f"webinc-{uuid.uuid4().hex[:10]}"
+    name = topic_janitor.claim(f"webinc-{uuid.uuid4().hex[:10]}")
     workdir = tmp_path_factory.mktemp(name)
     env = isolated_env(
         kafka_bootstrap,
