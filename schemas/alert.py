@@ -10,6 +10,7 @@ from schemas.article import TextField, TopicTag
 from schemas.version import SCHEMA_VERSION
 
 SeverityLevel = Literal["low", "medium", "high", "critical"]
+LEAD_MAX_CHARS = 400
 
 
 class Evidence(BaseModel):
@@ -108,4 +109,15 @@ class EscalationAlert(BaseModel):
     rules_version: str = Field(description="Name and version of the rule set that matched.")
     judgement: Judgement | None = Field(
         default=None, description="The article-level judgement behind the severity and dyad."
+    )
+    lead: str | None = Field(
+        default=None,
+        max_length=LEAD_MAX_CHARS,
+        description="The first words of the article's body (up to 400 characters, cut at a "
+        "word boundary), so that consumers can compare reports without the whole text (1.4).",
+    )
+    headline_actors: list[str] = Field(
+        default_factory=list,
+        description="ISO alpha-3 codes of the countries named in the headline, in headline "
+        "order (1.4).",
     )

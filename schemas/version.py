@@ -6,6 +6,10 @@ fields).
 
 History (every change to the contracts is listed here):
 
+- 1.4: ``EscalationAlert`` gains ``lead`` (optional: the first words of the body, at most 400
+  characters) and ``headline_actors`` (default empty: the countries named in the headline, in
+  order), which the incident grouping compares and keys by. Every 1.3 record is still valid.
+
 - 1.3: ``Incident`` lists at most ``incidents.members_kept`` members (the first and the most
   recent; ``article_ids``, ``alert_ids`` and ``members`` alike) and gains
   ``members_omitted``, the members counted in ``article_count`` but not listed. A 1.2 consumer
@@ -33,4 +37,4 @@ History (every change to the contracts is listed here):
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "1.3"
+SCHEMA_VERSION: Final = "1.4"

@@ -29,9 +29,9 @@ from app.evaluation.incidents import IncidentReport, analyze_pairs, evaluate, re
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY_BY: list[KeyBy] = ["dyad_source", "first_actor"]
+KEY_BY: list[KeyBy] = ["dyad_source", "first_actor", "headline"]
 HOME = ["-", "USA"]
-SIMILARITY = [0.05, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3]
+SIMILARITY = [0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3]
 WINDOW_H = [24, 36]
 SHARED_CATEGORY = [False, True]
 

@@ -14,6 +14,7 @@ from app.domain.topics import TopicTagger
 from app.domain.validation import Rejection, ValidationLimits, validate_article
 from app.settings import Settings
 from schemas import AlertCategory, Article, EscalationAlert, SeverityLevel, TaggedArticle
+from schemas.alert import LEAD_MAX_CHARS
 
 # Alert ids are uuid5 in this namespace, so any service can recompute them.
 ALERT_ID_NAMESPACE = uuid.UUID("6f1d3c52-2b7e-5c4a-9d1e-b41c4a77e0a1")
@@ -145,4 +146,25 @@ def build_alert(tagged: TaggedArticle, detection: Detection, now: datetime) -> E
         topics=tagged.topics[:_TOP_TOPICS_IN_ALERT],
         rules_version=detection.rules_version,
         judgement=detection.judgement,
+        lead=lead_of(tagged.body),
+        headline_actors=headline_actors(tagged),
     )
+
+
+def lead_of(body: str) -> str | None:
+    """The body's first words, at most ``LEAD_MAX_CHARS`` characters, cut at a word boundary
+    (a cut word would be a shingle that no other report has); None for an empty body."""
+    if len(body) <= LEAD_MAX_CHARS:
+        return body or None
+    cut = body.rfind(" ", 0, LEAD_MAX_CHARS + 1)
+    return body[: cut if cut > LEAD_MAX_CHARS // 2 else LEAD_MAX_CHARS].rstrip()
+
+
+def headline_actors(tagged: TaggedArticle) -> list[str]:
+    """The countries named in the headline, in the order the headline names them."""
+    firsts = []
+    for actor in tagged.actors:
+        start = next((m.start for m in actor.mentions if m.field == "title"), None)
+        if start is not None:
+            firsts.append((start, actor.code))
+    return [code for _, code in sorted(firsts)]

@@ -22,8 +22,11 @@ def make_alert(
     category: str = "threaten",
     severity: float = 6.0,
     level: str = "high",
+    lead: str | None = None,
+    headline_actors: tuple[str, ...] = (),
 ) -> EscalationAlert:
-    """One alert at ``T0 + minutes`` with one evidence sentence."""
+    """One alert at ``T0 + minutes`` with one evidence sentence (and no lead or headline
+    countries unless given, as alerts of contracts before 1.4)."""
     published = T0 + timedelta(minutes=minutes)
     evidence = Evidence(
         rule_id="r1", phrase="x", field="body", start=0, end=1, sentence=sentence or title
@@ -53,5 +56,7 @@ def make_alert(
             "actors": list(actors),
             "dyad": Dyad(source=dyad[0], target=dyad[1]) if dyad else None,
             "rules_version": "test-1",
+            "lead": lead,
+            "headline_actors": list(headline_actors),
         }
     )

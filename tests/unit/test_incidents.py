@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import random
+import string
 from datetime import timedelta
 from typing import Any, get_args
 
@@ -42,6 +44,30 @@ def test_key_is_dyad_source_else_first_actor_else_dash() -> None:
     assert grouping_key(make_alert("a", MISSILE, dyad=("PRK", None)), "USA") == "PRK"
 
 
+def test_headline_key_is_the_most_named_foreign_headline_country() -> None:
+    def key(headline: tuple[str, ...], actors: tuple[str, ...]) -> str:
+        alert = make_alert("a", MISSILE, actors=actors, headline_actors=headline)
+        return grouping_key(alert, "USA", "headline")
+
+    # "Seoul says North Korea fired...": the article names North Korea most.
+    assert key(("KOR", "PRK"), ("PRK", "KOR")) == "PRK"
+    # A US reaction to an attack abroad: the home country is passed over in the headline.
+    assert key(("USA", "BEL"), ("USA", "BEL")) == "BEL"
+    # No foreign country in the headline (or an alert before 1.4): the most named country.
+    assert key(("USA",), ("USA", "BEL")) == "USA"
+    assert key((), ("KOR", "PRK")) == "KOR"
+
+
+def test_shingles_are_headline_and_lead_else_evidence() -> None:
+    with_lead = make_alert(
+        "a", "Volcano erupts", "Ash closed the airport.", lead="Lava reached the village."
+    )
+    assert shingles(with_lead) == {"volcano", "erupts", "lava", "reached", "village"}
+    # An alert without a lead (contracts before 1.4) is compared by its evidence sentences.
+    without = make_alert("b", "Volcano erupts", "Ash closed the airport.")
+    assert shingles(without) == {"volcano", "erupts", "ash", "closed", "airport"}
+
+
 def test_incident_id_is_deterministic() -> None:
     assert incident_id_for("PRK", "x") == incident_id_for("PRK", "x")
     assert incident_id_for("PRK", "x") != incident_id_for("KOR", "x")
@@ -63,10 +89,33 @@ def test_signatures_match_a_minhash_with_its_own_permutations() -> None:
     own.update_batch([token.encode("utf-8") for token in sorted(tokens)])
     first, second = signature(tokens), signature(tokens)
     assert first == second
-    size, packed = first.split(":", 1)
-    assert int(size) == len(tokens)
+    version, size, packed = first.split(":")
+    assert (version, int(size)) == ("2", len(tokens))
     stored = np.frombuffer(base64.b64decode(packed), dtype="<u2")
-    assert (stored == (own.hashvalues & 0xFFFF)).all()
+    kept = ((own.hashvalues.astype(np.uint64) * 0x9E3779B1) & 0xFFFFFFFF) >> 16
+    assert (stored == kept).all()
+
+
+def test_unrelated_short_headlines_do_not_look_alike() -> None:
+    # In datasketch's affine permutations (mod 2**32) the low 16 bits of a hash value depend
+    # only on the low 16 bits of the word's hash: kept as they came, they made two unrelated
+    # six-word headlines agree in several permutations and score about 0.06 (the threshold).
+    # Random words, so that no phrase is special-cased.
+    rng = random.Random(11)
+    titles = [
+        " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(6))
+        for _ in range(150)
+    ]
+    signatures = [signature(shingles(make_alert(str(i), t))) for i, t in enumerate(titles)]
+    worst = max(similarity(a, b) for i, a in enumerate(signatures) for b in signatures[i + 1 :])
+    assert worst < 0.03
+
+
+def test_a_signature_of_the_older_format_matches_nothing() -> None:
+    current = signature(shingles(make_alert("a", MISSILE)))
+    older = current.split(":", 1)[1]  # ``size:base64``, as state written before format 2
+    assert similarity(current, current) == 1.0
+    assert similarity(current, older) == 0.0
 
 
 def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -> None:
