@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import engine as current_engine
+from app.domain import validation
 from app.domain.engine import describe as describe_engine
 from app.domain.escalation.detector import load_judgement_model
 from app.domain.escalation.ruleset import load_ruleset
-from app.domain import validation
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
