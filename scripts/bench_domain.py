@@ -12,12 +12,13 @@ Articles: bodies of 2.5-3.5 KB (UTF-8) from the 2016 news stream when it is pres
 generated from sentence templates. Usage::
 
     .venv/bin/python scripts/bench_domain.py [--articles 300] [--passes 15] [--clock wall|cpu]
-        [--json FILE] [--baseline-engine SO | --baseline-checkout DIR]
+        [--json FILE] [--baseline-engine SO | --baseline-checkout DIR | --collector-batch N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import os
@@ -40,6 +41,7 @@ from app.domain.escalation.ruleset import load_ruleset
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
+from app.streaming.collector import settle_heap
 from app.streaming.records import json_bytes
 
 STREAM = Path(__file__).resolve().parents[2] / "shared/data/articles/news_stream_2016H1.jsonl"
@@ -289,6 +291,63 @@ def compare_validation(
     ]
 
 
+def compare_collector(
+    pipeline: Pipeline, samples: list[Sample], batch: int, rounds: int
+) -> list[str]:
+    """The pipeline over batches of ``batch`` articles, each batch's outputs held until the
+    batch ends (as the worker holds them while it publishes), with the garbage collector as
+    Python leaves it and as ``settle_heap`` sets it (the worker's), alternating round by round
+    in one process: CPU time of the thread per article, and the part spent collecting."""
+    collecting = [0, 0]  # nanoseconds spent collecting, when the current collection started
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[1] = time.thread_time_ns()
+        else:
+            collecting[0] += time.thread_time_ns() - collecting[1]
+
+    python_default = gc.get_threshold()
+    figures: dict[str, tuple[list[float], list[float]]] = {"python": ([], []), "settled": ([], [])}
+    gc.callbacks.append(watch)
+    try:
+        for round_ in range(rounds + 1):  # round 0 warms up
+            for mode in ("python", "settled") if round_ % 2 else ("settled", "python"):
+                if mode == "settled":
+                    settle_heap()
+                else:
+                    gc.unfreeze()
+                    gc.set_threshold(*python_default)
+                collecting[0] = 0
+                started = time.thread_time_ns()
+                for first in range(0, len(samples), batch):
+                    held = []
+                    for sample in samples[first : first + batch]:
+                        article = pipeline.validate(sample.payload, NOW)
+                        if isinstance(article, Rejection):
+                            raise SystemExit(f"{sample.article_id} rejected: {article.reason}")
+                        tagged = pipeline.tag(article)
+                        _, alert = pipeline.detect(tagged, NOW)
+                        held.append((tagged, alert, json_bytes(article), json_bytes(tagged)))
+                    del held
+                if round_:
+                    per_article = (time.thread_time_ns() - started) / len(samples) / 1000
+                    figures[mode][0].append(per_article)
+                    figures[mode][1].append(collecting[0] / len(samples) / 1000)
+    finally:
+        gc.callbacks.remove(watch)
+    lines = [f"{'collector':<10}{'CPU/article':>12}{'collecting':>12}  (us, median of rounds)"]
+    for mode, (cpu, collected) in figures.items():
+        lines.append(
+            f"{mode:<10}{statistics.median(cpu):>12.1f}{statistics.median(collected):>12.1f}"
+        )
+    ratios = [a / b for a, b in zip(figures["settled"][0], figures["python"][0], strict=True)]
+    lines.append(
+        f"settled/python CPU per article: {statistics.median(ratios):.3f} "
+        f"({min(ratios):.3f}-{max(ratios):.3f} per round)"
+    )
+    return lines
+
+
 def percentile(values: list[int], q: float) -> float:
     """The q-quantile (0-1) by the nearest-rank method, in microseconds."""
     ordered = sorted(values)
@@ -381,6 +440,15 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: time the validate stage against this checkout's "
         "app/domain/validation.py in the same process, --passes rounds",
     )
+    parser.add_argument(
+        "--collector-batch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="instead: the pipeline over batches of N articles with Python's garbage collector "
+        "settings and with the worker's (settle_heap), alternating, --passes rounds "
+        "(use --articles 2000 or more: full collections are rare)",
+    )
     args = parser.parse_args(argv)
 
     cpus = pin(args.cpu)
@@ -397,6 +465,14 @@ def main(argv: list[str] | None = None) -> int:
         for line in compare_engines(
             pipeline, samples, args.baseline_engine, args.passes, CLOCKS[args.clock]
         ):
+            print(line)
+        return 0
+    if args.collector_batch is not None:
+        print(
+            f"{len(samples)} articles ({source}) in batches of {args.collector_batch}, "
+            f"pinned to CPU {cpus}, CPU clock"
+        )
+        for line in compare_collector(pipeline, samples, args.collector_batch, args.passes):
             print(line)
         return 0
     if args.baseline_checkout is not None:
