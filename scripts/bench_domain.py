@@ -1,4 +1,5 @@
-"""Per-article cost of the domain pipeline (validate, tag, detect) on typical 3 KB articles.
+"""Per-article cost of the domain pipeline (validate, tag, detect; serialise apart) on typical
+3 KB articles.
 
 Each article is timed stage by stage with ``time.perf_counter_ns`` (``--clock cpu``: the CPU
 time of the thread, ``time.thread_time_ns``) in one process, pinned to one CPU; the garbage
@@ -11,12 +12,13 @@ Articles: bodies of 2.5-3.5 KB (UTF-8) from the 2016 news stream when it is pres
 generated from sentence templates. Usage::
 
     .venv/bin/python scripts/bench_domain.py [--articles 300] [--passes 15] [--clock wall|cpu]
-        [--json FILE]
+        [--json FILE] [--baseline-engine SO | --baseline-checkout DIR | --collector-batch N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import os
@@ -32,17 +34,22 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import engine as current_engine
+from app.domain import validation
 from app.domain.engine import describe as describe_engine
 from app.domain.escalation.detector import load_judgement_model
 from app.domain.escalation.ruleset import load_ruleset
 from app.domain.pipeline import Pipeline
 from app.domain.validation import Rejection
 from app.settings import Settings
+from app.streaming.collector import settle_heap
+from app.streaming.records import json_bytes
 
 STREAM = Path(__file__).resolve().parents[2] / "shared/data/articles/news_stream_2016H1.jsonl"
 MIN_BODY_BYTES = 2500
 MAX_BODY_BYTES = 3500
-STAGES = ("validate", "tag", "detect", "total")
+# ``total`` is the budget's: validate + tag + detect. ``serialise`` (the valid and tagged
+# records, and the alert when there is one, as the stages serialise them) is timed apart.
+STAGES = ("validate", "tag", "detect", "total", "serialise")
 # Validation compares published_at with "now"; the stream is from 2016, so any later time works.
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -169,12 +176,18 @@ def time_pass(
             raise SystemExit(f"{sample.article_id} rejected: {article.reason}")
         tagged = pipeline.tag(article)
         t2 = clock()
-        pipeline.detect(tagged, NOW)
+        _, alert = pipeline.detect(tagged, NOW)
         t3 = clock()
+        json_bytes(article)
+        json_bytes(tagged)
+        if alert is not None:
+            json_bytes(alert)
+        t4 = clock()
         times["validate"].append(t1 - t0)
         times["tag"].append(t2 - t1)
         times["detect"].append(t3 - t2)
         times["total"].append(t3 - t0)
+        times["serialise"].append(t4 - t3)
     return times
 
 
@@ -238,6 +251,100 @@ def compare_engines(
             f"{key:<11}{statistics.median(this_us):>9.1f}{statistics.median(base_us):>10.1f}"
             f"{statistics.median(ratios):>8.3f}  {min(ratios):.3f}-{max(ratios):.3f}"
         )
+    return lines
+
+
+def compare_validation(
+    samples: list[Sample], checkout: Path, rounds: int, clock: Callable[[], int]
+) -> list[str]:
+    """The validate stage (``validate_article``) of this checkout and of ``checkout``'s
+    ``app/domain/validation.py`` (loaded from its file; the engine and the schemas are this
+    checkout's), on the same payloads in one process, alternating as ``compare_engines`` does.
+    """
+    spec = importlib.util.spec_from_file_location(
+        "baseline_validation", checkout / "app" / "domain" / "validation.py"
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no app/domain/validation.py in {checkout}")
+    baseline = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = baseline  # dataclasses look their module up while it loads
+    spec.loader.exec_module(baseline)
+    limits = Pipeline.from_settings(Settings()).limits
+    validators = [validation.validate_article, baseline.validate_article]
+    per_round: list[list[float]] = [[], []]
+    for round_ in range(rounds + 1):  # round 0 warms up
+        runs: list[list[int]] = [[], []]
+        for n, sample in enumerate(samples):
+            for k in (0, 1) if (n + round_) % 2 == 0 else (1, 0):
+                t0 = clock()
+                validators[k](sample.payload, limits, NOW)
+                runs[k].append(clock() - t0)
+        if round_:
+            for k in (0, 1):
+                per_round[k].append(statistics.median(runs[k]) / 1000)
+    ratios = [a / b for a, b in zip(*per_round, strict=True)]
+    return [
+        f"{'call':<11}{'this':>9}{'baseline':>10}{'ratio':>8}  ratio per round",
+        f"{'validate':<11}{statistics.median(per_round[0]):>9.1f}"
+        f"{statistics.median(per_round[1]):>10.1f}{statistics.median(ratios):>8.3f}  "
+        f"{min(ratios):.3f}-{max(ratios):.3f}",
+    ]
+
+
+def compare_collector(
+    pipeline: Pipeline, samples: list[Sample], batch: int, rounds: int
+) -> list[str]:
+    """The pipeline over batches of ``batch`` articles, each batch's outputs held until the
+    batch ends (as the worker holds them while it publishes), with the garbage collector as
+    Python leaves it and as ``settle_heap`` sets it (the worker's), alternating round by round
+    in one process: CPU time of the thread per article, and the part spent collecting."""
+    collecting = [0, 0]  # nanoseconds spent collecting, when the current collection started
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[1] = time.thread_time_ns()
+        else:
+            collecting[0] += time.thread_time_ns() - collecting[1]
+
+    python_default = gc.get_threshold()
+    figures: dict[str, tuple[list[float], list[float]]] = {"python": ([], []), "settled": ([], [])}
+    gc.callbacks.append(watch)
+    try:
+        for round_ in range(rounds + 1):  # round 0 warms up
+            for mode in ("python", "settled") if round_ % 2 else ("settled", "python"):
+                if mode == "settled":
+                    settle_heap()
+                else:
+                    gc.unfreeze()
+                    gc.set_threshold(*python_default)
+                collecting[0] = 0
+                started = time.thread_time_ns()
+                for first in range(0, len(samples), batch):
+                    held = []
+                    for sample in samples[first : first + batch]:
+                        article = pipeline.validate(sample.payload, NOW)
+                        if isinstance(article, Rejection):
+                            raise SystemExit(f"{sample.article_id} rejected: {article.reason}")
+                        tagged = pipeline.tag(article)
+                        _, alert = pipeline.detect(tagged, NOW)
+                        held.append((tagged, alert, json_bytes(article), json_bytes(tagged)))
+                    del held
+                if round_:
+                    per_article = (time.thread_time_ns() - started) / len(samples) / 1000
+                    figures[mode][0].append(per_article)
+                    figures[mode][1].append(collecting[0] / len(samples) / 1000)
+    finally:
+        gc.callbacks.remove(watch)
+    lines = [f"{'collector':<10}{'CPU/article':>12}{'collecting':>12}  (us, median of rounds)"]
+    for mode, (cpu, collected) in figures.items():
+        lines.append(
+            f"{mode:<10}{statistics.median(cpu):>12.1f}{statistics.median(collected):>12.1f}"
+        )
+    ratios = [a / b for a, b in zip(figures["settled"][0], figures["python"][0], strict=True)]
+    lines.append(
+        f"settled/python CPU per article: {statistics.median(ratios):.3f} "
+        f"({min(ratios):.3f}-{max(ratios):.3f} per round)"
+    )
     return lines
 
 
@@ -326,6 +433,22 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: time the engine's detect call against this build (another checkout's "
         "app/_native*.so) in the same process, --passes rounds",
     )
+    parser.add_argument(
+        "--baseline-checkout",
+        type=Path,
+        default=None,
+        help="instead: time the validate stage against this checkout's "
+        "app/domain/validation.py in the same process, --passes rounds",
+    )
+    parser.add_argument(
+        "--collector-batch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="instead: the pipeline over batches of N articles with Python's garbage collector "
+        "settings and with the worker's (settle_heap), alternating, --passes rounds "
+        "(use --articles 2000 or more: full collections are rare)",
+    )
     args = parser.parse_args(argv)
 
     cpus = pin(args.cpu)
@@ -341,6 +464,23 @@ def main(argv: list[str] | None = None) -> int:
         print("microseconds per call: median over rounds of each round's median")
         for line in compare_engines(
             pipeline, samples, args.baseline_engine, args.passes, CLOCKS[args.clock]
+        ):
+            print(line)
+        return 0
+    if args.collector_batch is not None:
+        print(
+            f"{len(samples)} articles ({source}) in batches of {args.collector_batch}, "
+            f"pinned to CPU {cpus}, CPU clock"
+        )
+        for line in compare_collector(pipeline, samples, args.collector_batch, args.passes):
+            print(line)
+        return 0
+    if args.baseline_checkout is not None:
+        print(f"{len(samples)} articles ({source}), pinned to CPU {cpus}, {args.clock} clock")
+        print(f"baseline: {args.baseline_checkout}")
+        print("microseconds per call: median over rounds of each round's median")
+        for line in compare_validation(
+            samples, args.baseline_checkout, args.passes, CLOCKS[args.clock]
         ):
             print(line)
         return 0

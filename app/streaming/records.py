@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from pydantic import BaseModel
+
 from app.domain.validation import Rejection
 from schemas import DeadLetter, EscalationAlert, Stage, TaggedArticle
 
@@ -119,9 +121,16 @@ def dead_letter_outgoing(letter: DeadLetter, record: SourceRecord) -> Outgoing:
     """Dead letters are keyed by source position, so a redelivery overwrites, not duplicates."""
     key = f"{letter.source_topic}/{letter.source_partition}/{letter.source_offset}"
     del record  # the key carries everything needed
-    return Outgoing("dlq", key.encode(), letter.model_dump_json().encode())
+    return Outgoing("dlq", key.encode(), json_bytes(letter))
 
 
 def fits(outgoing: Outgoing) -> bool:
     """Whether the producer will take this record (``MAX_RECORD_BYTES``, with headers)."""
     return len(outgoing.value) + len(outgoing.key) + _RECORD_OVERHEAD <= MAX_RECORD_BYTES
+
+
+def json_bytes(model: BaseModel) -> bytes:
+    """``model.model_dump_json().encode()``, straight from pydantic-core's serialiser:
+    ``model_dump_json`` decodes the bytes it made into a ``str``, which the producer would
+    encode back (two copies of a 3 KB record, a transcoding when it is not ASCII)."""
+    return model.__pydantic_serializer__.to_json(model)

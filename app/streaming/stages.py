@@ -23,6 +23,7 @@ from app.streaming.records import (
     dead_letter_for,
     dead_letter_outgoing,
     fits,
+    json_bytes,
 )
 from schemas import Article, Stage, TaggedArticle
 
@@ -64,7 +65,7 @@ def validate_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> S
     result = _validate(pipeline, record, now)
     if isinstance(result, Rejection):
         return _rejected("validate", record, result, now)
-    valid = Outgoing("valid", result.article_id.encode(), result.model_dump_json().encode())
+    valid = Outgoing("valid", result.article_id.encode(), json_bytes(result))
     if not fits(valid):
         return _too_large("validate", record, valid, now)
     return StageResult("validate", outputs=[valid])
@@ -78,7 +79,7 @@ def tag_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> StageR
         tagged = pipeline.tag(article)
     except ValidationError as exc:
         return _rejected("tag", record, Rejection("schema_violation", _short(exc)), now)
-    out = Outgoing("tagged", tagged.article_id.encode(), tagged.model_dump_json().encode())
+    out = Outgoing("tagged", tagged.article_id.encode(), json_bytes(tagged))
     if not fits(out):
         return _too_large("tag", record, out, now)
     return StageResult("tag", outputs=[out])
@@ -95,7 +96,7 @@ def detect_stage(pipeline: Pipeline, record: SourceRecord, now: datetime) -> Sta
     language = (tagged.language, pipeline.covers(tagged.language))
     if alert is None:
         return StageResult("detect", language=language)
-    out = Outgoing("alerts", alert.alert_id.encode(), alert.model_dump_json().encode())
+    out = Outgoing("alerts", alert.alert_id.encode(), json_bytes(alert))
     if not fits(out):
         return _too_large("detect", record, out, now)
     return StageResult("detect", outputs=[out], alert=alert, language=language)
@@ -112,13 +113,13 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
     if isinstance(validated, Rejection):
         return [lap.stamp(_rejected("validate", record, validated, now))]
     key = validated.article_id.encode()
-    valid = Outgoing("valid", key, validated.model_dump_json().encode())
+    valid = Outgoing("valid", key, json_bytes(validated))
     if not fits(valid):
         return [lap.stamp(_too_large("validate", record, valid, now))]
     results = [lap.stamp(StageResult("validate", outputs=[valid]))]
     try:
         tagged = pipeline.tag(validated)
-        tagged_out = Outgoing("tagged", key, tagged.model_dump_json().encode())
+        tagged_out = Outgoing("tagged", key, json_bytes(tagged))
     except Exception as exc:  # noqa: BLE001 - the stage boundary (stage_boundary)
         return [*results, lap.stamp(caught("tag", record, exc, now))]
     if not fits(tagged_out):
@@ -132,7 +133,7 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
     if alert is None:
         results.append(lap.stamp(StageResult("detect", language=language)))
     else:
-        value = alert.model_dump_json().encode()
+        value = json_bytes(alert)
         alert_out = Outgoing("alerts", alert.alert_id.encode(), value)
         if fits(alert_out):
             detected = StageResult("detect", outputs=[alert_out], alert=alert, language=language)

@@ -8,6 +8,7 @@ from typing import Any
 import faust
 
 from app import logs
+from app.streaming.collector import settle_heap
 
 
 class BrinkwatchWorker(faust.Worker):
@@ -22,3 +23,8 @@ class BrinkwatchWorker(faust.Worker):
         # Faust sets the handlers up here, once; a broker outage must not flood them, and
         # aiokafka's debug lines must not show the SASL password.
         logs.install(logger, self.secrets)
+
+    async def on_startup_finished(self) -> None:
+        await super().on_startup_finished()
+        # The agents run from here on: what exists now lives as long as the process.
+        settle_heap()

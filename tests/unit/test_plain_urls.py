@@ -10,7 +10,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.domain.validation import _canonical, _plain_canonical
+from app.domain.validation import (
+    _UNSAFE_URL_CHARS,
+    _canonical,
+    _has_unsafe_chars,
+    _plain_canonical,
+)
 
 STREAM = Path("data") / "articles" / "news_stream_2016H1.jsonl"
 
@@ -86,3 +91,12 @@ def test_real_article_urls_agree(shared_dir: Path) -> None:
                 taken += 1
                 assert shortcut == _general(url)
     assert taken > 1000
+
+
+@pytest.mark.parametrize("around", ["https://example.org/a{}b", "https://exämple.org/{}"])
+def test_the_unsafe_character_check_agrees_with_its_pattern(around: str) -> None:
+    # Every BMP character, in an ASCII URL (the str.isprintable shortcut) and in a non-ASCII
+    # one (the regular expression itself).
+    for code in range(0x10000):
+        url = around.format(chr(code))
+        assert _has_unsafe_chars(url) == (_UNSAFE_URL_CHARS.search(url) is not None), hex(code)
