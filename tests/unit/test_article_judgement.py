@@ -157,7 +157,15 @@ def test_a_lone_attacker_and_force_near_another_side_are_features(pipeline: Pipe
         pipeline,
         ("Gunman kills two in market attack", "A gunman opened fire in a market, killing two."),
     )
-    assert lone["lone_lead"] == 1.0 and lone["title_near_force"] == 0.0
+    assert lone["lone_attacker_lead"] == 1.0 and lone["title_near_force"] == 0.0
+    linked = _features(
+        pipeline,
+        (
+            "Gunman kills two in market attack",
+            "A gunman who pledged allegiance to Islamic State opened fire in a market, killing two",
+        ),
+    )
+    assert linked["lone_attacker_lead"] == 0.0  # an armed group behind him: not a lone attacker
     near = _features(
         pipeline,
         (
@@ -166,4 +174,4 @@ def test_a_lone_attacker_and_force_near_another_side_are_features(pipeline: Pipe
             "Tokyo protested to Beijing.",
         ),
     )
-    assert near["title_near_force"] == 1.0 and near["lone_lead"] == 0.0
+    assert near["title_near_force"] == 1.0 and near["lone_attacker_lead"] == 0.0

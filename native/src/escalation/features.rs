@@ -93,10 +93,20 @@ static LEAD_DEAD: LazyLock<[Regex; 2]> = LazyLock::new(|| {
 });
 
 /// A lone or unorganised attacker in the headline or lead: a gunman, a stabbing, a rampage,
-/// a brawl. docs/labelling.md keeps attacks without an armed group behind them quiet.
+/// a brawl. docs/labelling.md keeps attacks without an armed group behind them quiet (counted
+/// only when no armed group is named there: `ARMED_GROUP`).
 static LONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\b(?:gunman|shooter|stabbing|stabbed|knife|knifeman|rampage|lone|shooting spree|stabbing spree|brawl)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// An organised armed group named in the headline or lead: an attacker with such a link is
+/// not a lone one.
+static ARMED_GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:islamic state|isis|isil|daesh|taliban|al[- ]qaeda|al[- ]shabaab|shabaab|boko haram|hezbollah|hamas|pkk|militants?|jihadists?|insurgents?|rebels?|gunmen|suicide bombers?)\b",
     )
     .expect("a valid pattern")
 });
@@ -170,7 +180,7 @@ fn count_value(word: &str) -> u64 {
 }
 
 /// The fixed features, in model order; one `cat:<id>` per category follows them.
-pub const FEATURES: [&str; 68] = [
+pub const FEATURES: [&str; 69] = [
     "rules_severity",
     "rules_high",
     "rules_critical",
@@ -237,8 +247,9 @@ pub const FEATURES: [&str; 68] = [
     "domestic_title",
     "leisure_title",
     "lead_dead",
-    "lone_lead",
+    "lone_attacker_lead",
     "title_near_force",
+    "title_analysis_violent",
 ];
 
 /// The two logistic models of `judgement: learned` and their thresholds.
@@ -400,8 +411,10 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
     let lead_text = format!("{title} . {}", ctx.body[..lead_end].to_lowercase());
     x.extend([
         (dead_or_wounded(&lead_text).min(10_000) as f64).ln_1p() / 5.0,
-        flag(LONE.is_match(&lead_text)),
+        flag(LONE.is_match(&lead_text) && !ARMED_GROUP.is_match(&lead_text)),
         flag(NEAR_FORCE.is_match(title)),
+        // An analysis headline over a violent main event: a war described, not a new act.
+        flag(ANALYSIS.is_match(title) && violent(hit)),
     ]);
     debug_assert_eq!(x.len(), FEATURES.len());
     // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
