@@ -251,7 +251,7 @@ impl EscalationEngine {
                 title: &parts.title,
                 cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
                 severity: detection.severity,
-                body_bytes: parts.body.len(),
+                body: &parts.body,
             };
             let main = verdict::main_event(&self.tables, &detection.hits, &ctx, &detection.dyad);
             Some(features::features(&self.tables, &detection.hits, &main, &ctx))
@@ -300,7 +300,7 @@ impl EscalationEngine {
                     title: &parts.title,
                     cues: self.tables.judgement.count_cues(&parts.title, &parts.body),
                     severity: detection.severity,
-                    body_bytes: parts.body.len(),
+                    body: &parts.body,
                 };
                 let found = verdict::decide(
                     &self.tables,

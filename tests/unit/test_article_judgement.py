@@ -4,6 +4,7 @@ dyad comes from the main event's clause, and every alert says why."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,57 @@ def test_the_packaged_model_matches_the_engine_features() -> None:
     assert model["features"] == detector.feature_names()
     assert 0.0 < model["thresholds"]["alert"] < 1.0
     assert 0.0 < model["thresholds"]["high"] < 1.0
+
+
+def _features(pipeline: Pipeline, article: tuple[str, str]) -> dict[str, float]:
+    tagged = analyze(pipeline, article).tagged
+    assert tagged is not None
+    values = pipeline.detector.features(tagged)
+    assert values is not None
+    return dict(zip(pipeline.detector.feature_names(), values, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "dead"),
+    [
+        ("Gunmen storm a college in Ruritania", "Militants killed at least 19 people.", 19),
+        (
+            "Militants attack a hotel in Mali",
+            "Fourteen civilians were killed and two soldiers wounded.",
+            14,
+        ),
+        ("Car bomb hits police headquarters", "Dozens were wounded in the blast.", 24),
+        ("Car bomb hits police headquarters", "In 2015 attacks killed many.", 0),
+    ],
+)
+def test_the_lead_counts_its_dead_and_wounded(
+    pipeline: Pipeline, title: str, lead: str, dead: int
+) -> None:
+    body = f"{lead} Officials said the army had sealed off the area on Monday."
+    features = _features(pipeline, (title, body))
+    assert features["lead_dead"] == pytest.approx(math.log1p(dead) / 5)
+
+
+def test_a_lone_attacker_and_force_near_another_side_are_features(pipeline: Pipeline) -> None:
+    lone = _features(
+        pipeline,
+        ("Gunman kills two in market attack", "A gunman opened fire in a market, killing two."),
+    )
+    assert lone["lone_attacker_lead"] == 1.0 and lone["title_near_force"] == 0.0
+    linked = _features(
+        pipeline,
+        (
+            "Gunman kills two in market attack",
+            "A gunman who pledged allegiance to Islamic State opened fire in a market, killing two",
+        ),
+    )
+    assert linked["lone_attacker_lead"] == 0.0  # an armed group behind him: not a lone attacker
+    near = _features(
+        pipeline,
+        (
+            "Chinese warships sail near Japanese islands",
+            "Three Chinese warships sailed near islands held by Japan, Japan's navy said, and "
+            "Tokyo protested to Beijing.",
+        ),
+    )
+    assert near["title_near_force"] == 1.0 and near["lone_attacker_lead"] == 0.0

@@ -75,8 +75,112 @@ static WORD_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid pattern")
 });
 
+/// A count of people: digits (not a year, checked in `count_value`) or a number word.
+const COUNT: &str = r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|dozens|scores|hundreds|thousands)";
+
+/// Dead or wounded counted in the headline and lead, either way round: "more than 20 people
+/// killed", "kill at least 19", "fourteen civilians ... dead", "dozens wounded".
+static LEAD_DEAD: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    [
+        Regex::new(&format!(
+            r"\b{COUNT}\b(?:\s+\S+){{0,3}}?\s+(?:were\s+|have\s+been\s+|are\s+)?(?:killed|dead|died|slain|wounded|injured)\b"
+        )),
+        Regex::new(&format!(
+            r"\b(?:kill(?:s|ed|ing)?|death toll (?:rose|rises|climbed) to|leaving|left)\s+(?:at least |more than |over |nearly |some |about )?{COUNT}\b"
+        )),
+    ]
+    .map(|r| r.expect("a valid pattern"))
+});
+
+/// A lone or unorganised attacker in the headline or lead: a gunman, a stabbing, a rampage,
+/// a brawl. docs/labelling.md keeps attacks without an armed group behind them quiet (counted
+/// only when no armed group is named there: `ARMED_GROUP`).
+static LONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:gunman|shooter|stabbing|stabbed|knife|knifeman|rampage|lone|shooting spree|stabbing spree|brawl)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// An organised armed group named in the headline or lead: an attacker with such a link is
+/// not a lone one.
+static ARMED_GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:islamic state|isis|isil|daesh|taliban|al[- ]qaeda|al[- ]shabaab|shabaab|boko haram|hezbollah|hamas|pkk|militants?|jihadists?|insurgents?|rebels?|gunmen|suicide bombers?)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// Force shown close to another side in a headline: ships, aircraft or troops near someone's
+/// ship, waters, islands, airspace or border, or in a disputed sea or territory.
+static NEAR_FORCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:warships?|navy|naval|jets?|warplanes?|bombers?|ships?|submarines?|drones?|aircraft|troops|fighters?|vessels?|carriers?)\b.{0,60}\bnear\b|\bnear\b.{0,40}\b(?:destroyer|warships?|waters|islands|airspace|border)\b|\bdisputed (?:\S+ ){0,3}?(?:islands?|waters|sea|territory|territories|border|region|reef|shoal)\b",
+    )
+    .expect("a valid pattern")
+});
+
+/// The most dead or wounded a lower-cased text counts (0 when none).
+fn dead_or_wounded(low: &str) -> u64 {
+    if !["kill", "dead", "died", "slain", "wound", "injur"].iter().any(|w| low.contains(w)) {
+        return 0;
+    }
+    let mut best = 0;
+    for pattern in LEAD_DEAD.iter() {
+        for caps in pattern.captures_iter(low) {
+            best = best.max(count_value(&caps[1]));
+        }
+    }
+    best
+}
+
+/// The number a count stands for; a year ("the 2015 attacks killed") or an implausible figure
+/// counts 0.
+fn count_value(word: &str) -> u64 {
+    let words = [
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("thirteen", 13),
+        ("fourteen", 14),
+        ("fifteen", 15),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
+        ("ninety", 90),
+        ("dozen", 12),
+        ("dozens", 24),
+        ("scores", 40),
+        ("hundreds", 200),
+        ("thousands", 2000),
+    ];
+    if let Some((_, value)) = words.iter().find(|(w, _)| *w == word) {
+        return *value;
+    }
+    match word.replace(',', "").parse::<u64>() {
+        Ok(value) if value < 5000 && !(1900..=2100).contains(&value) => value,
+        _ => 0,
+    }
+}
+
 /// The fixed features, in model order; one `cat:<id>` per category follows them.
-pub const FEATURES: [&str; 65] = [
+pub const FEATURES: [&str; 69] = [
     "rules_severity",
     "rules_high",
     "rules_critical",
@@ -142,6 +246,10 @@ pub const FEATURES: [&str; 65] = [
     "background_title",
     "domestic_title",
     "leisure_title",
+    "lead_dead",
+    "lone_attacker_lead",
+    "title_near_force",
+    "title_analysis_violent",
 ];
 
 /// The two logistic models of `judgement: learned` and their thresholds.
@@ -267,7 +375,7 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         ln1p(lead_states),
         flag(hits.iter().any(|h| h.lead && !h.hedged && violent(h))),
         // Counts grow with length: a two-sentence wire item is not a quieter story.
-        (ctx.body_bytes as f64 / 500.0).ln_1p(),
+        (ctx.body.len() as f64 / 500.0).ln_1p(),
     ];
     let title = &ctx.title.to_lowercase();
     let field = ctx.fields.iter().find(|f| f.title == hit.title).unwrap_or(&ctx.fields[0]);
@@ -297,6 +405,17 @@ pub fn features(tables: &Tables, hits: &[Hit], main: &MainEvent, ctx: &Context<'
         flag(ANALYSIS.is_match(title)),
     ]);
     x.extend(title_cues.iter().map(|&count| cue(count)));
+    // The headline and the first `lead_chars` of the body: what the article leads with.
+    let lead_end =
+        ctx.body.char_indices().nth(tables.judgement.lead_chars).map_or(ctx.body.len(), |(i, _)| i);
+    let lead_text = format!("{title} . {}", ctx.body[..lead_end].to_lowercase());
+    x.extend([
+        (dead_or_wounded(&lead_text).min(10_000) as f64).ln_1p() / 5.0,
+        flag(LONE.is_match(&lead_text) && !ARMED_GROUP.is_match(&lead_text)),
+        flag(NEAR_FORCE.is_match(title)),
+        // An analysis headline over a violent main event: a war described, not a new act.
+        flag(ANALYSIS.is_match(title) && violent(hit)),
+    ]);
     debug_assert_eq!(x.len(), FEATURES.len());
     // Per category: how prominently a firm hit of it stands (title 1, lead 0.7, body 0.3).
     for category in 0..tables.categories.len() {

@@ -169,7 +169,8 @@ pub struct Context<'a> {
     pub cues: CueCounts,
     /// The rules' severity and band (judgement.rs).
     pub severity: f64,
-    pub body_bytes: usize,
+    /// The body as published.
+    pub body: &'a str,
 }
 
 pub struct MainEvent {
