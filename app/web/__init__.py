@@ -100,7 +100,7 @@ def readiness(
             None
             if not started or assigned
             else "no partitions assigned" + (" (rebalancing)" if rebalancing else ""),
-            broker.describe(),
+            broker.readiness_problem(),
             progress.describe(),
         )
         if reason

@@ -65,6 +65,13 @@ class BrokerState:
         at = datetime.fromtimestamp(self.since, UTC).strftime("%H:%M:%S UTC")
         return f"broker unreachable since {at}: {self.error}"
 
+    def readiness_problem(self) -> str | None:
+        """Why the broker keeps a process from being ready: unreachable, or no probe has
+        answered yet (a process is ready only once the broker has answered)."""
+        if self.reachable is None:
+            return "broker not probed yet"
+        return self.describe()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "reachable": self.reachable,

@@ -41,7 +41,7 @@ def build_web_app(dashboard: Dashboard) -> web.Application:
 
 def readiness(dashboard: Dashboard) -> dict[str, Any]:
     """Ready = the topic feed is connected and the broker answers (no partitions to hold)."""
-    outage = dashboard.broker.describe()
+    outage = dashboard.broker.readiness_problem()
     ready = dashboard.feed_connected and outage is None
     return {
         "ready": ready,

@@ -8,13 +8,16 @@ from app.web.health import BrokerState, ProgressTracker
 def test_broker_state_reports_changes_and_the_outage_start() -> None:
     state = BrokerState()
     assert state.describe() is None and not state.unreachable
+    assert state.readiness_problem() == "broker not probed yet"
     assert state.mark(True, now=100.0) is True  # the first answer
+    assert state.readiness_problem() is None
     assert state.mark(True, now=101.0) is False
     assert state.mark(False, "KafkaConnectionError: refused", now=3600.0 * 6 + 5) is True
     assert state.mark(False, "KafkaConnectionError: refused", now=3600.0 * 6 + 9) is False
     assert state.describe() == (
         "broker unreachable since 06:00:05 UTC: KafkaConnectionError: refused"
     )
+    assert state.readiness_problem() == state.describe()
     assert state.as_dict() == {
         "reachable": False,
         "unreachable_since": 3600.0 * 6 + 5,
