@@ -138,13 +138,17 @@ async def test_standalone_dashboard_is_ready_once_its_feed_is_connected(
         assert response.status == 503 and (await response.json())["feed_connected"] is False
         dashboard.feed_connected = True
         dashboard.on_alert(make_alert("standalone").model_dump_json().encode())
+        waiting = await client.get("/readyz")
+        assert waiting.status == 503
+        assert (await waiting.json())["reason"] == "broker not probed yet"
+        dashboard.broker.mark(True)  # the probe's first answer
         body = await (await client.get("/readyz")).json()
         assert body == {
             "ready": True,
             "reason": None,
             "feed_connected": True,
             "feed_error": None,
-            "broker_reachable": None,
+            "broker_reachable": True,
             "alerts_kept": 1,
         }
         assert (await client.get("/api/alerts/standalone")).status == 200
