@@ -16,18 +16,32 @@ from app.settings import Settings
 from app.streaming.batching import ack_events, event_batches
 from app.streaming.fused_batch import process_batch
 from app.streaming.records import SourceRecord, StageResult
-from app.streaming.stages import detect_stage, tag_stage, validate_stage
+from app.streaming.stages import (
+    AlertKey,
+    add_keyed_alerts,
+    detect_stage,
+    tag_stage,
+    validate_stage,
+)
 from app.streaming.tally import BatchTally
 
 StageHandler = Callable[[Pipeline, SourceRecord, datetime], StageResult]
 
 
 def register_agents(
-    app: faust.App, topics: Any, pipeline: Pipeline, settings: Settings
+    app: faust.App,
+    topics: Any,
+    pipeline: Pipeline,
+    settings: Settings,
+    incident_key: AlertKey | None = None,
 ) -> dict[str, Any]:
-    """Register the agents of the configured topology on ``app``; return them by name."""
+    """Register the agents of the configured topology on ``app``; return them by name.
+
+    With ``incident_key`` (incidents on), every alert is also published on ``alerts_by_key``,
+    keyed by it (``stages.add_keyed_alerts``).
+    """
     if settings.topology == "fused":
-        return {"process_articles": _fused_agent(app, topics, pipeline, settings)}
+        return {"process_articles": _fused_agent(app, topics, pipeline, settings, incident_key)}
     return {
         "validate_articles": _stage_agent(
             app, topics, pipeline, topics.raw, validate_stage, "validate_articles"
@@ -36,7 +50,13 @@ def register_agents(
             app, topics, pipeline, topics.valid, tag_stage, "tag_articles"
         ),
         "detect_escalation": _stage_agent(
-            app, topics, pipeline, topics.tagged, detect_stage, "detect_escalation"
+            app,
+            topics,
+            pipeline,
+            topics.tagged,
+            detect_stage,
+            "detect_escalation",
+            incident_key,
         ),
     }
 
@@ -48,6 +68,7 @@ def _stage_agent(
     source: Any,
     handler: StageHandler,
     name: str,
+    incident_key: AlertKey | None = None,
 ) -> Any:
     # concurrency=1: higher values can commit offsets past in-flight messages (faust #606).
     @app.agent(source, name=name, concurrency=1)
@@ -56,6 +77,8 @@ def _stage_agent(
             record = _record(event)
             started = time.perf_counter()
             result = handler(pipeline, record, datetime.now(UTC))
+            if incident_key is not None:
+                add_keyed_alerts([result], incident_key)
             elapsed = time.perf_counter() - started
             await _publish(topics, record, result)
             _count(result, elapsed)
@@ -63,7 +86,13 @@ def _stage_agent(
     return agent
 
 
-def _fused_agent(app: Any, topics: Any, pipeline: Pipeline, settings: Settings) -> Any:
+def _fused_agent(
+    app: Any,
+    topics: Any,
+    pipeline: Pipeline,
+    settings: Settings,
+    incident_key: AlertKey | None,
+) -> Any:
     tally = BatchTally()
 
     @app.agent(topics.raw, name="process_articles", concurrency=1)
@@ -71,6 +100,9 @@ def _fused_agent(app: Any, topics: Any, pipeline: Pipeline, settings: Settings) 
         # Events in small batches; acked only once every output of the batch is buffered.
         async for batch in event_batches(stream, settings.batch_max_events):
             processed = process_batch(pipeline, [_record(event) for event in batch.events])
+            if incident_key is not None:
+                for _, results in processed:
+                    add_keyed_alerts(results, incident_key)
             await topics.publish_batch(processed)
             tally.add(processed)
             ack_events(stream, batch)

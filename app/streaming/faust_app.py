@@ -28,12 +28,18 @@ from app.domain.pipeline import Pipeline
 from app.kafka_clients import ssl_context
 from app.settings import Settings
 from app.streaming.fastpath import FastPathConsumer
-from app.streaming.publishing import BatchPublisher, Processed
+from app.streaming.publishing import ORIGIN_HEADER, BatchPublisher, Processed
 from app.streaming.quiet_monitor import QuietMonitor
-from app.streaming.records import MAX_RECORD_BYTES, Refusal, SourceRecord, StageResult
+from app.streaming.records import (
+    MAX_RECORD_BYTES,
+    OutputTopic,
+    Refusal,
+    SourceRecord,
+    StageResult,
+)
 from app.streaming.stages import publish_failed
 from app.streaming.topic_admin import ensure_topics
-from schemas import Stage
+from schemas import Incident, Stage
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,8 @@ class DirectOutput:
     app: Any
     topic: str
     refused: RefusedOutputs | None = None
+    headers: list[tuple[str, bytes]] | None = None
+    """Headers of every record (the origin header, for a reader that skips its own)."""
 
     async def send(
         self,
@@ -107,7 +115,7 @@ class DirectOutput:
         """
         try:
             delivery = await self.app.producer.send(
-                self.topic, key, value, partition=None, timestamp=None, headers=None
+                self.topic, key, value, partition=None, timestamp=None, headers=self.headers
             )
         except (ProducerSendError, KafkaError) as exc:
             metrics.PUBLISH_FAILURES.labels(self.topic).inc()
@@ -212,6 +220,8 @@ class BrinkwatchApp(faust.App):
         self.origin = uuid.uuid4().hex.encode()
         # Told about every batch the fused agent published (the in-worker dashboard).
         self.result_listeners: list[Callable[[list[StageResult], float], None]] = []
+        # Told about every incident record the incident agent published (the same dashboard).
+        self.incident_listeners: list[Callable[[Incident], None]] = []
 
     async def on_first_start(self) -> None:
         await super().on_first_start()
@@ -314,6 +324,16 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         Monitor=Monitor if settings.faust_sensors else QuietMonitor,
     )
     names = settings.topics
+    incidents = settings.incidents.enabled
+    # With incidents on, every alert is also published keyed by its grouping key.
+    outputs: dict[OutputTopic, str] = {
+        "valid": names.valid,
+        "tagged": names.tagged,
+        "alerts": names.alerts,
+        "dlq": names.dlq,
+    }
+    if incidents:
+        outputs["alerts_by_key"] = names.alerts_by_key
     topics = PipelineTopics(
         raw=app.topic(names.raw, value_serializer="raw", key_serializer="raw"),
         valid=app.topic(names.valid, value_serializer="raw", key_serializer="raw"),
@@ -321,36 +341,29 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> Brinkwat
         alerts=app.topic(names.alerts, value_serializer="raw", key_serializer="raw"),
         dlq=app.topic(names.dlq, value_serializer="raw", key_serializer="raw"),
         outputs={
-            output: DirectOutput(app, getattr(names, output), app.refused_outputs)
-            for output in ("valid", "tagged", "alerts")
-        }
-        | {"dlq": DirectOutput(app, names.dlq)},
-        publisher=BatchPublisher(
-            app,
-            {
-                "valid": names.valid,
-                "tagged": names.tagged,
-                "alerts": names.alerts,
-                "dlq": names.dlq,
-            },
-            app.refused_outputs.add,
-            app.origin,
-        ),
+            output: DirectOutput(app, topic, None if output == "dlq" else app.refused_outputs)
+            for output, topic in outputs.items()
+        },
+        publisher=BatchPublisher(app, outputs, app.refused_outputs.add, app.origin),
     )
     app.pipeline_topics = topics
     # Imported here: agents and views need the app instance to register on.
     from app.streaming.agents import register_agents
     from app.web import register_web
 
-    register_agents(app, topics, pipeline or Pipeline.from_settings(settings), settings)
-    if settings.incidents.enabled:
-        from app.streaming.incident_agents import register_incident_agents
+    pipeline = pipeline or Pipeline.from_settings(settings)
+    if not incidents:
+        register_agents(app, topics, pipeline, settings)
+    else:
+        from app.streaming.incident_agents import alert_key, register_incident_agents
 
+        register_agents(app, topics, pipeline, settings, alert_key(settings))
         register_incident_agents(
             app,
             settings,
-            DirectOutput(app, settings.topics.incidents),
-            DirectOutput(app, settings.topics.trend),
+            # Named as this process's: its own dashboard has them in-process already.
+            DirectOutput(app, names.incidents, headers=[(ORIGIN_HEADER, app.origin)]),
+            DirectOutput(app, names.trend),
         )
     register_web(app, topics, settings)
     return app

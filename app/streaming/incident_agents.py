@@ -1,14 +1,17 @@
 """Thin agents that turn per-article alerts into incidents (docs/incidents.md).
 
-    alerts.escalation --key_alerts--> alerts.by-incident-key (keyed by grouping key)
+    detect stage --> alerts.by-incident-key (each alert again, keyed by its grouping key)
         --group_incidents--> incidents (compacted, keyed by incident id)
 
 Repartitioning by the grouping key puts every alert of one key on one partition, so one
-incident lives on one worker. ``group_incidents`` keeps a small index per key and records per
-incident in tables (changelog topics, memory or RocksDB store; layout in
-``app.domain.incidents.tables``) and a clock per partition; a timer sends a tick into each
-partition this worker owns, so that quiet incidents resolve (tables may only change inside a
-stream event: the tick is one). All decisions are in ``app.domain.incidents``.
+incident lives on one worker. The detect stage publishes the keyed copy itself
+(``stages.add_keyed_alerts`` with ``alert_key``), in the batch that publishes the alert.
+
+``group_incidents`` keeps a small index per key and records per incident in tables
+(changelog topics, memory or RocksDB store; layout in ``app.domain.incidents.tables``) and a
+clock per partition; a timer sends a tick into each partition this worker owns, so that quiet
+incidents resolve (tables may only change inside a stream event: the tick is one). All
+decisions are in ``app.domain.incidents``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from app.domain.trends import (
     spike_record,
 )
 from app.settings import Settings
+from app.streaming.records import json_bytes
+from app.streaming.stages import AlertKey
 from schemas import EscalationAlert
 
 log = logging.getLogger(__name__)
@@ -51,17 +56,22 @@ def table_names(settings: Settings) -> list[str]:
     ]
 
 
+def alert_key(settings: Settings) -> AlertKey:
+    """The grouping key of an alert under the settings' policy (the key it is published by)."""
+    return IncidentEngine(settings.incidents.grouping(), settings.incidents.notification()).key
+
+
 def register_incident_agents(
     app: Any, settings: Settings, output: Any, trend_output: Any
 ) -> dict[str, Any]:
     """Register the incident agents, tables and tick timer on ``app``; return them by name.
 
     ``output`` publishes to the incidents topic, ``trend_output`` to the trend topic
-    (``send(key=..., value=...)``).
+    (``send(key=..., value=...)``); each incident record published is also handed to
+    ``app.incident_listeners`` (the worker's own dashboard).
     """
     names = settings.topics
     store = "rocksdb://" if settings.incidents.store == "rocksdb" else "memory://"
-    alerts = app.topic(names.alerts, value_serializer="raw", key_serializer="raw")
     keyed = app.topic(names.alerts_by_key, value_serializer="raw", key_serializer="raw")
     index = app.Table(INDEX_TABLE, default=None, partitions=settings.partitions, store=store)
     states = app.Table(STATES_TABLE, default=None, partitions=settings.partitions, store=store)
@@ -73,13 +83,6 @@ def register_incident_agents(
     tracker = TrendTracker(trend_policy)
 
     # concurrency=1: agents that write tables must (faust-notes), and #606.
-    @app.agent(alerts, name="key_alerts", concurrency=1)
-    async def key_alerts(stream: Any) -> None:
-        async for event in stream.events():
-            alert = _decode(event.message.value)
-            if alert is not None:
-                await keyed.send(key=engine.key(alert).encode(), value=event.message.value)
-
     @app.agent(keyed, name="group_incidents", concurrency=1)
     async def group_incidents(stream: Any) -> None:
         async for event in stream.events():
@@ -101,10 +104,10 @@ def register_incident_agents(
                     metrics.TREND_SPIKES.labels(spike_out.kind).inc()
             for change in changes:
                 record = incident_record(change, now)
-                await output.send(
-                    key=record.incident_id.encode(), value=record.model_dump_json().encode()
-                )
+                await output.send(key=record.incident_id.encode(), value=json_bytes(record))
                 metrics.record_incident_change(change.notification)
+                for listener in app.incident_listeners:
+                    listener(record)
 
     @app.timer(settings.incidents.tick_interval_s, name="tick_incidents")
     async def tick_incidents() -> None:
@@ -114,7 +117,6 @@ def register_incident_agents(
                 await keyed.send(key=TICK_KEY, value=b"{}", partition=tp.partition)
 
     return {
-        "key_alerts": key_alerts,
         "group_incidents": group_incidents,
         "tick_incidents": tick_incidents,
         "index": index,

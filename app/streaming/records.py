@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from app.domain.validation import Rejection
 from schemas import DeadLetter, EscalationAlert, Stage, TaggedArticle
 
-OutputTopic = Literal["valid", "tagged", "alerts", "dlq"]
+OutputTopic = Literal["valid", "tagged", "alerts", "alerts_by_key", "dlq"]
 _PREVIEW_CHARS = 500
 _REASON_CHARS = 2000
 _KEY_BYTES = 4096

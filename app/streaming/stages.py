@@ -25,11 +25,12 @@ from app.streaming.records import (
     fits,
     json_bytes,
 )
-from schemas import Article, Stage, TaggedArticle
+from schemas import Article, EscalationAlert, Stage, TaggedArticle
 
 log = logging.getLogger(__name__)
 
 StageHandler = Callable[[Pipeline, SourceRecord, datetime], StageResult]
+AlertKey = Callable[[EscalationAlert], str]
 
 
 def stage_boundary(stage: Stage) -> Callable[[StageHandler], StageHandler]:
@@ -141,6 +142,25 @@ def fused_stages(pipeline: Pipeline, record: SourceRecord, now: datetime) -> lis
             detected = _too_large("detect", record, alert_out, now)
         results.append(lap.stamp(detected))
     return results
+
+
+def add_keyed_alerts(results: Iterable[StageResult], key_of: AlertKey) -> None:
+    """Give every published alert a second record on ``alerts_by_key``: the same value, keyed
+    by its incident grouping key (``key_of``), so that the incident agent reads each key's
+    alerts from one partition (docs/incidents.md, repartitioning).
+
+    The copy is an output of the same input as the alert: it is published in the same batch,
+    acked with it, and its refusal dead-letters the input like the alert's would. Made here,
+    where the alert is an object already, rather than by an agent that would consume the
+    alerts topic and parse every alert back.
+    """
+    for result in results:
+        if result.alert is None:
+            continue
+        published = next((out for out in result.outputs if out.topic == "alerts"), None)
+        if published is not None:
+            key = key_of(result.alert).encode()
+            result.outputs.append(Outgoing("alerts_by_key", key, published.value))
 
 
 _STAGE_ORDER: dict[Stage, int] = {"validate": 0, "tag": 1, "detect": 2}

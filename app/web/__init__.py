@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.settings import Settings
+from app.streaming.records import StageResult
 from app.web.dashboard import Dashboard
 from app.web.feed import DashboardFeed
 from app.web.health import BrokerState, HealthWatch, Positions, ProgressTracker
@@ -61,11 +62,22 @@ def register_web(app: Any, topics: Any, settings: Settings) -> Dashboard | None:
 
 
 def _incident_view(app: Any, settings: Settings) -> IncidentView | None:
-    """The incidents panel's view, fed while the worker runs; None when incidents are off."""
+    """The incidents panel's view, fed while the worker runs; None when incidents are off.
+
+    Like the dashboard: this worker's alerts and incidents in-process, the topics for the
+    rest."""
     if not settings.incidents.enabled:
         return None
     view = IncidentView(settings.incidents.trend())
-    app.service(IncidentFeed(view, settings))
+
+    def on_results(results: list[StageResult], _: float) -> None:
+        for result in results:
+            if result.alert is not None:
+                view.add_alert(result.alert)
+
+    app.result_listeners.append(on_results)
+    app.incident_listeners.append(view.add_incident)
+    app.service(IncidentFeed(view, settings, skip_origin=app.origin))
     return view
 
 

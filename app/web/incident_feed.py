@@ -1,7 +1,9 @@
 """Background service that fills an ``IncidentView`` from the incidents, trend and alert topics.
 
 Reads all partitions without a consumer group (it takes no partitions from the agents), from
-the start of the topics but at most ``BACKFILL_CAP`` records per partition.
+the start of the topics but at most ``BACKFILL_CAP`` records per partition. In a worker, the
+records that worker published itself (alerts and incidents with its origin header) are
+skipped unparsed: its agents hand them to the view in-process (``app.web.register_web``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from mode import Service
 
 from app.kafka_clients import aiokafka_options
 from app.settings import Settings
+from app.streaming.publishing import ORIGIN_HEADER
 from app.web.incident_view import IncidentView
 from app.web.lag import RETRY_S
 
@@ -26,9 +29,16 @@ BACKFILL_CAP = 5000
 class IncidentFeed(Service):
     """Keeps ``view`` current while the worker (or ``brinkwatch dashboard``) runs."""
 
-    def __init__(self, view: IncidentView, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        view: IncidentView,
+        settings: Settings,
+        skip_origin: bytes | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.view, self.settings = view, settings
+        self._own = (ORIGIN_HEADER, skip_origin) if skip_origin is not None else None
         names = settings.topics
         self._handlers = {
             names.incidents: view.on_incident,
@@ -47,11 +57,13 @@ class IncidentFeed(Service):
                 await self._assign(consumer)
                 while not self.should_stop:
                     batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+                    own = self._own
                     for tp, records in batches.items():
                         handle = self._handlers[tp.topic]
                         for record in records:
-                            if record.value is not None:
-                                handle(record.value)
+                            if record.value is None or (own is not None and own in record.headers):
+                                continue
+                            handle(record.value)
                         await asyncio.sleep(0)  # a backfill must not starve the agents
             except (KafkaError, OSError) as error:
                 log.warning("incident feed lost the broker, retrying: %r", error)

@@ -37,6 +37,10 @@ class IncidentView:
         except ValidationError:
             self.skipped += 1
             return
+        self.add_incident(incident)
+
+    def add_incident(self, incident: Incident) -> None:
+        """Take one incident record as an object (this worker's own, handed over in-process)."""
         self._incidents.pop(incident.incident_id, None)
         self._incidents[incident.incident_id] = incident
         while len(self._incidents) > self.capacity:
@@ -58,6 +62,10 @@ class IncidentView:
         except ValidationError:
             self.skipped += 1
             return
+        self.add_alert(alert)
+
+    def add_alert(self, alert: EscalationAlert) -> None:
+        """Take one alert as an object (this worker's own, handed over in-process)."""
         for entity in entities(alert, main_country(alert)):
             state = self._trends.setdefault(entity, TrendState(entity=entity))
             self._tracker.observe(state, alert)

@@ -1,5 +1,6 @@
-"""Incidents on the real broker: alerts in, incidents out (grouping, update, resolved), with
-the table store in memory and in RocksDB."""
+"""Incidents on the real broker: alerts in (on the keyed topic the detect stage publishes them
+to), incidents out (grouping, update, resolved), with the table store in memory and in
+RocksDB. The path from raw articles to incidents runs in tests/web/test_incident_dashboard.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from typing import Any
 import pytest
 
 from schemas import EscalationAlert, Incident, TrendSpike
-from tests.support.incidents import make_alert
-from tests.support.kafka_io import collect, produce
+from tests.support.incidents import keyed_alerts, make_alert
+from tests.support.kafka_io import collect, produce_keyed
 from tests.support.worker import isolated_env, running_worker
 
 pytestmark = pytest.mark.integration
@@ -74,11 +75,8 @@ def latest(records: list[Any]) -> dict[str, Incident]:
 async def test_alerts_become_incidents(worker_env: dict[str, str]) -> None:
     bootstrap = worker_env["BRINKWATCH_BOOTSTRAP_SERVERS"]
     topic = worker_env["BRINKWATCH_TOPICS__INCIDENTS"]
-    await produce(
-        bootstrap,
-        worker_env["BRINKWATCH_TOPICS__ALERTS"],
-        [a.model_dump_json().encode() for a in ALERTS],
-    )
+    keyed_topic = worker_env["BRINKWATCH_TOPICS__ALERTS_BY_KEY"]
+    await produce_keyed(bootstrap, keyed_topic, keyed_alerts(ALERTS))
 
     def settled(records: dict[str, list[Any]]) -> bool:
         state = latest(records[topic])

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from app.domain.incidents.keys import grouping_key
 from schemas import EscalationAlert, Incident
-from tests.support.incidents import make_alert
-from tests.support.kafka_io import collect
+from tests.support.incidents import keyed_alerts, make_alert
+from tests.support.kafka_io import collect, produce_keyed
 from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker, second_worker_env
 
@@ -59,20 +57,6 @@ def stream_of_alerts(events_per_key: int = 16, reports: int = 6) -> list[Escalat
 
 ALERTS = stream_of_alerts()
 EVENTS = 16
-
-
-async def produce_keyed(bootstrap: str, topic: str, alerts: list[EscalationAlert]) -> None:
-    """One key per country: each country's alerts stay in order on one partition."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
-    await producer.start()
-    try:
-        for alert in alerts:
-            await producer.send(
-                topic, alert.model_dump_json().encode(), key=grouping_key(alert).encode()
-            )
-        await producer.flush()
-    finally:
-        await producer.stop()
 
 
 def incidents_of(records: list[Any]) -> dict[str, tuple[str, ...]]:
@@ -122,7 +106,8 @@ async def run_once(bootstrap: str, name: str, workdir: Path) -> dict[str, tuple[
     env = env_for(bootstrap, name, workdir, partitions=6)
     topic = env["BRINKWATCH_TOPICS__INCIDENTS"]
     with running_worker(env, workdir):
-        await produce_keyed(bootstrap, env["BRINKWATCH_TOPICS__ALERTS"], ALERTS)
+        keyed_topic = env["BRINKWATCH_TOPICS__ALERTS_BY_KEY"]
+        await produce_keyed(bootstrap, keyed_topic, keyed_alerts(ALERTS))
         records = await collect(bootstrap, [topic], complete(topic), timeout_s=180)
     return incidents_of(records[topic])
 
@@ -147,9 +132,9 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
     env = env_for(kafka_bootstrap, unique_name, tmp_path, partitions=6)
     topic = env["BRINKWATCH_TOPICS__INCIDENTS"]
     first, second = ALERTS[: len(ALERTS) // 2], ALERTS[len(ALERTS) // 2 :]
-    alerts_topic = env["BRINKWATCH_TOPICS__ALERTS"]
+    alerts_topic = env["BRINKWATCH_TOPICS__ALERTS_BY_KEY"]
     with running_worker(env, tmp_path) as worker:
-        await produce_keyed(kafka_bootstrap, alerts_topic, first)
+        await produce_keyed(kafka_bootstrap, alerts_topic, keyed_alerts(first))
         done_first = {a.alert_id for a in first}
 
         def first_half_done(records: dict[str, list[Any]]) -> bool:
@@ -157,7 +142,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
             return done_first <= grouped
 
         await collect(kafka_bootstrap, [topic], first_half_done, timeout_s=120)
-        await produce_keyed(kafka_bootstrap, alerts_topic, second)
+        await produce_keyed(kafka_bootstrap, alerts_topic, keyed_alerts(second))
         await asyncio.sleep(0.5)  # the worker is now inside the second half
         worker.send_signal(signal.SIGKILL)
         worker.wait()
@@ -180,6 +165,8 @@ async def test_two_workers_give_the_same_incidents_as_one(
         # Both hold partitions after the rebalance the second one caused, before any input.
         for worker in (env, second):
             await settled_group_member(int(worker["BRINKWATCH_WEB_PORT"]))
-        await produce_keyed(kafka_bootstrap, env["BRINKWATCH_TOPICS__ALERTS"], ALERTS)
+        await produce_keyed(
+            kafka_bootstrap, env["BRINKWATCH_TOPICS__ALERTS_BY_KEY"], keyed_alerts(ALERTS)
+        )
         records = await collect(kafka_bootstrap, [topic], complete(topic), timeout_s=180)
     assert incidents_of(records[topic]) == reference

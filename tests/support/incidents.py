@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.domain.pipeline import alert_id_for
+from app.settings import Settings
+from app.streaming.incident_agents import alert_key
 from schemas import AlertCategory, Dyad, EscalationAlert, Evidence
 
 T0 = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)
@@ -60,3 +62,10 @@ def make_alert(
             "headline_actors": list(headline_actors),
         }
     )
+
+
+def keyed_alerts(alerts: list[EscalationAlert]) -> list[tuple[bytes, bytes]]:
+    """Alerts as the detect stage publishes them on ``alerts_by_key``: keyed by their incident
+    grouping key under the default settings (the test workers' grouping policy)."""
+    key_of = alert_key(Settings())
+    return [(key_of(alert).encode(), alert.model_dump_json().encode()) for alert in alerts]

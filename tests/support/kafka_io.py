@@ -39,6 +39,20 @@ async def produce(bootstrap: str | Settings, topic: str, values: list[bytes]) ->
         await producer.stop()
 
 
+async def produce_keyed(
+    bootstrap: str | Settings, topic: str, records: list[tuple[bytes, bytes]]
+) -> None:
+    """Send every (key, value) in order; records of one key go to one partition."""
+    producer = AIOKafkaProducer(**connection_options(bootstrap), acks="all", linger_ms=20)
+    try:
+        await producer.start()
+        for key, value in records:
+            await producer.send(topic, value, key=key)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
 async def collect(
     bootstrap: str | Settings,
     topics: list[str],

@@ -14,7 +14,13 @@ from app.domain.escalation import EscalationDetector
 from app.domain.pipeline import Pipeline
 from app.settings import Settings
 from app.streaming.records import SourceRecord
-from app.streaming.stages import detect_stage, fused_stages, tag_stage, validate_stage
+from app.streaming.stages import (
+    add_keyed_alerts,
+    detect_stage,
+    fused_stages,
+    tag_stage,
+    validate_stage,
+)
 from schemas import Article, DeadLetter, TaggedArticle
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -116,6 +122,26 @@ def test_fused_gives_the_same_outputs_as_staged(pipeline: Pipeline) -> None:
     assert [o.topic for o in fused] == ["valid", "tagged"]
     assert fused[0] == valid
     assert fused[1].key == tagged.key
+
+
+def test_keyed_alert_copies_go_with_the_alerts_only(pipeline: Pipeline) -> None:
+    seed = json.dumps(
+        {
+            "url": "https://news.example.org/lines",
+            "title": "North Korea cuts all communication lines with South Korea",
+            "body": "North Korea said on Monday it would cut all communication lines with "
+            "South Korea, including military hotlines, and threatened to retaliate.",
+            "published_at": "2026-11-27T08:00:00Z",
+        }
+    ).encode()
+    alerting = fused_stages(pipeline, record(seed), NOW)
+    quiet = fused_stages(pipeline, record(GOOD), NOW)
+    assert alerting[-1].alert is not None, "the fixture article alerts"
+    add_keyed_alerts([*alerting, *quiet], lambda alert: alert.actors[0])
+    [alert_out, keyed] = alerting[-1].outputs
+    assert (alert_out.topic, keyed.topic) == ("alerts", "alerts_by_key")
+    assert keyed.key == alerting[-1].alert.actors[0].encode() and keyed.value == alert_out.value
+    assert [out.topic for result in quiet for out in result.outputs] == ["valid", "tagged"]
 
 
 class _BrokenValidator(Pipeline):

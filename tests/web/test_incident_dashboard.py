@@ -4,17 +4,23 @@ incidents on; and the incident metrics on its /metrics."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.kafka_io import produce
+from app.domain.incidents.engine import IncidentEngine
+from app.domain.incidents.policy import GroupingPolicy, NotificationPolicy
+from app.domain.incidents.record import incident_record
+from tests.support.incidents import make_alert
+from tests.support.kafka_io import produce, produce_keyed
 from tests.support.topic_janitor import TopicJanitor
 from tests.support.worker import isolated_env, running_worker
 from tests.web.test_dashboard_browser import wait_until
@@ -91,3 +97,30 @@ def test_incidents_panel_in_chromium(
         time.sleep(0.5)
     assert firing and float(firing.group(1)) == 1.0, "one incident, one firing notification"
     assert re.search(r"brinkwatch_open_incidents\{partition=\"\d+\"\} 1\.0", metrics)
+
+
+def test_incidents_another_worker_published_reach_the_view(
+    incident_worker: dict[str, str],
+) -> None:
+    # This worker's own incidents reach its view in-process (their records carry its origin
+    # header and its feed skips them); one another worker published comes through the topic.
+    alert = make_alert("other-worker", "Navy vessels exchange fire near disputed islands")
+    engine = IncidentEngine(GroupingPolicy(), NotificationPolicy())
+    [change] = engine.observe(engine.new_book(alert), alert)
+    record = incident_record(change, datetime.now(UTC))
+    asyncio.run(
+        produce_keyed(  # keyed: the topic is compacted
+            incident_worker["BRINKWATCH_BOOTSTRAP_SERVERS"],
+            incident_worker["BRINKWATCH_TOPICS__INCIDENTS"],
+            [(record.incident_id.encode(), record.model_dump_json().encode())],
+        )
+    )
+    url = f"http://127.0.0.1:{incident_worker['BRINKWATCH_WEB_PORT']}/api/incidents"
+    deadline = time.monotonic() + 30.0
+    while True:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            shown = {i["incident_id"] for i in json.loads(response.read())["incidents"]}
+        if record.incident_id in shown or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert record.incident_id in shown
