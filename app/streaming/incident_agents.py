@@ -36,6 +36,8 @@ from app.domain.trends import (
     spike_record,
 )
 from app.settings import Settings
+from app.streaming.batching import ack_events, event_batches
+from app.streaming.changelog import batched_table, publish_changelogs
 from app.streaming.records import json_bytes
 from app.streaming.stages import AlertKey
 from schemas import EscalationAlert
@@ -73,41 +75,50 @@ def register_incident_agents(
     names = settings.topics
     store = "rocksdb://" if settings.incidents.store == "rocksdb" else "memory://"
     keyed = app.topic(names.alerts_by_key, value_serializer="raw", key_serializer="raw")
-    index = app.Table(INDEX_TABLE, default=None, partitions=settings.partitions, store=store)
-    states = app.Table(STATES_TABLE, default=None, partitions=settings.partitions, store=store)
-    clocks = app.Table(CLOCKS_TABLE, default=None, partitions=settings.partitions, store=store)
-    trends = app.Table(TRENDS_TABLE, default=None, partitions=settings.partitions, store=store)
+    index, states, clocks, trends = (
+        batched_table(app, name, default=None, partitions=settings.partitions, store=store)
+        for name in (INDEX_TABLE, STATES_TABLE, CLOCKS_TABLE, TRENDS_TABLE)
+    )
     engine = IncidentEngine(settings.incidents.grouping(), settings.incidents.notification())
     built = BuiltIncidents()
     trend_policy = settings.incidents.trend()
     tracker = TrendTracker(trend_policy)
 
+    async def handle(event: Any) -> None:
+        partition = event.message.partition
+        now = datetime.now(UTC)
+        if event.message.key == TICK_KEY:
+            changes = _tick(engine, (index, states, built), clocks, partition, now)
+        else:
+            alert = _decode(event.message.value)
+            if alert is None:
+                return
+            changes = _observe(engine, (index, states, built), clocks, partition, alert, now)
+            # No change: a redelivered alert, already counted in its trends too.
+            for spike in _trend(tracker, trends, alert) if changes else []:
+                spike_out = spike_record(spike, trend_policy)
+                await trend_output.send(key=spike_out.entity.encode(), value=json_bytes(spike_out))
+                metrics.TREND_SPIKES.labels(spike_out.kind).inc()
+        for change in changes:
+            record = incident_record(change, now)
+            await output.send(key=record.incident_id.encode(), value=json_bytes(record))
+            metrics.record_incident_change(change.notification)
+            for listener in app.incident_listeners:
+                listener(record)
+
     # concurrency=1: agents that write tables must (faust-notes), and #606.
     @app.agent(keyed, name="group_incidents", concurrency=1)
     async def group_incidents(stream: Any) -> None:
-        async for event in stream.events():
-            partition = event.message.partition
-            now = datetime.now(UTC)
-            if event.message.key == TICK_KEY:
-                changes = _tick(engine, (index, states, built), clocks, partition, now)
-            else:
-                alert = _decode(event.message.value)
-                if alert is None:
-                    continue
-                changes = _observe(engine, (index, states, built), clocks, partition, alert, now)
-                # No change: a redelivered alert, already counted in its trends too.
-                for spike in _trend(tracker, trends, alert) if changes else []:
-                    spike_out = spike_record(spike, trend_policy)
-                    await trend_output.send(
-                        key=spike_out.entity.encode(), value=spike_out.model_dump_json().encode()
-                    )
-                    metrics.TREND_SPIKES.labels(spike_out.kind).inc()
-            for change in changes:
-                record = incident_record(change, now)
-                await output.send(key=record.incident_id.encode(), value=json_bytes(record))
-                metrics.record_incident_change(change.notification)
-                for listener in app.incident_listeners:
-                    listener(record)
+        # In small batches: the changelog records of a batch's table writes go out together,
+        # before its events are acked (app.streaming.changelog).
+        async for batch in event_batches(stream, settings.batch_max_events):
+            for event in batch.events:
+                # Faust writes a table key to the changelog partition of the current event.
+                stream._set_current_event(event)
+                await handle(event)
+            stream._set_current_event(None)
+            await publish_changelogs(app, [index, states, clocks, trends])
+            ack_events(stream, batch)
 
     @app.timer(settings.incidents.tick_interval_s, name="tick_incidents")
     async def tick_incidents() -> None:

@@ -51,13 +51,19 @@ def kafka_partition(key: bytes, partitions: Sequence[int]) -> int:
 
 
 @dataclass(slots=True)
-class _OpenBatch:
+class OpenBatch:
+    """A producer batch being filled for one topic partition, with what its records came from
+    (the inputs, for dead letters; the keys, for the logs)."""
+
     builder: Any
     inputs: list[tuple[SourceRecord, Stage]] = field(default_factory=list)
     keys: list[bytes] = field(default_factory=list)
 
 
-def _append(batch: _OpenBatch, key: bytes, value: bytes, headers: list[Any]) -> bool:
+def append_record(
+    batch: OpenBatch, key: bytes | None, value: bytes | None, headers: list[Any]
+) -> bool:
+    """Add one record to the batch; False when the batch is full (the first always fits)."""
     appended = batch.builder.append(key=key, value=value, timestamp=None, headers=headers)
     return appended is not None
 
@@ -82,7 +88,7 @@ class BatchPublisher:
         producer = self.app.producer._ensure_producer()
         partitions: dict[str, Sequence[int]] = {}
         unavailable: dict[str, KafkaError] = {}
-        open_batches: dict[tuple[str, int], _OpenBatch] = {}
+        open_batches: dict[tuple[str, int], OpenBatch] = {}
         for record, results in processed:
             for result in results:
                 for out in result.outputs:
@@ -94,18 +100,18 @@ class BatchPublisher:
                         except KafkaError as exc:  # no metadata: the topic is gone, or denied
                             unavailable[topic] = exc
                     if known is None:
-                        refused = _OpenBatch(None, [(record, result.stage)], [out.key])
+                        refused = OpenBatch(None, [(record, result.stage)], [out.key])
                         self._refused(topic, refused, unavailable[topic])
                         continue
                     where = (topic, kafka_partition(out.key, known))
                     batch = open_batches.get(where)
                     if batch is None:
-                        batch = open_batches[where] = _OpenBatch(producer.create_batch())
-                    if not _append(batch, out.key, out.value, self.headers):
+                        batch = open_batches[where] = OpenBatch(producer.create_batch())
+                    if not append_record(batch, out.key, out.value, self.headers):
                         # Full: hand it over and start the next (the first record always fits).
                         await self._send(producer, where, batch)
-                        batch = open_batches[where] = _OpenBatch(producer.create_batch())
-                        _append(batch, out.key, out.value, self.headers)
+                        batch = open_batches[where] = OpenBatch(producer.create_batch())
+                        append_record(batch, out.key, out.value, self.headers)
                     batch.inputs.append((record, result.stage))
                     batch.keys.append(out.key)
         for where, batch in open_batches.items():
@@ -116,7 +122,7 @@ class BatchPublisher:
         await producer.client._wait_on_metadata(topic)
         return sorted(producer.client.cluster.partitions_for_topic(topic))
 
-    async def _send(self, producer: Any, where: tuple[str, int], batch: _OpenBatch) -> None:
+    async def _send(self, producer: Any, where: tuple[str, int], batch: OpenBatch) -> None:
         topic, partition = where
         # Closed: ready to go at once (our batching replaces the producer's linger).
         batch.builder.close()
@@ -127,12 +133,12 @@ class BatchPublisher:
             return
         delivery.add_done_callback(partial(self._delivered, topic, batch))
 
-    def _delivered(self, topic: str, batch: _OpenBatch, delivery: Future[Any]) -> None:
+    def _delivered(self, topic: str, batch: OpenBatch, delivery: Future[Any]) -> None:
         if delivery.cancelled() or (error := delivery.exception()) is None:
             return
         self._refused(topic, batch, error)
 
-    def _refused(self, topic: str, batch: _OpenBatch, error: BaseException) -> None:
+    def _refused(self, topic: str, batch: OpenBatch, error: BaseException) -> None:
         metrics.PUBLISH_FAILURES.labels(topic).inc(len(batch.keys))
         if topic == self.topics["dlq"]:
             log.error(

@@ -59,6 +59,14 @@ ALERTS = stream_of_alerts()
 EVENTS = 16
 
 
+async def produce_in_steps(
+    bootstrap: str, topic: str, chunks: list[list[tuple[bytes, bytes]]], pause_s: float = 0.5
+) -> None:
+    for chunk in chunks:
+        await produce_keyed(bootstrap, topic, chunk)
+        await asyncio.sleep(pause_s)
+
+
 def incidents_of(records: list[Any]) -> dict[str, tuple[str, ...]]:
     """Incident id -> its member alert ids, from the last record per key."""
     latest = {r.key: Incident.model_validate_json(r.value) for r in records}
@@ -90,13 +98,16 @@ async def settled_group_member(port: int, timeout_s: float = 60.0) -> None:
         await asyncio.sleep(0.5)
 
 
-def env_for(bootstrap: str, name: str, workdir: Path, partitions: int) -> dict[str, str]:
+def env_for(
+    bootstrap: str, name: str, workdir: Path, partitions: int, store: str = "memory"
+) -> dict[str, str]:
     return isolated_env(
         bootstrap,
         name,
         workdir,
         BRINKWATCH_PARTITIONS=str(partitions),
         BRINKWATCH_INCIDENTS__ENABLED="true",
+        BRINKWATCH_INCIDENTS__STORE=store,
         BRINKWATCH_TOPICS__ALERTS_BY_KEY=f"{name}.alerts-by-key",
         BRINKWATCH_TOPICS__INCIDENTS=f"{name}.incidents",
     )
@@ -126,10 +137,13 @@ def test_reference_groups_each_event_once(reference: dict[str, tuple[str, ...]])
     assert len(reference) == len(COUNTRIES) * EVENTS
 
 
+# RocksDB: the restarted worker reads its own store back and the changelog only from the
+# offsets the store says it holds (set from each delivered changelog batch).
+@pytest.mark.parametrize("store", ["memory", "rocksdb"])
 async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
-    kafka_bootstrap: str, unique_name: str, tmp_path: Path, reference: Any
+    kafka_bootstrap: str, unique_name: str, tmp_path: Path, reference: Any, store: str
 ) -> None:
-    env = env_for(kafka_bootstrap, unique_name, tmp_path, partitions=6)
+    env = env_for(kafka_bootstrap, f"{unique_name}-{store}", tmp_path, partitions=6, store=store)
     topic = env["BRINKWATCH_TOPICS__INCIDENTS"]
     first, second = ALERTS[: len(ALERTS) // 2], ALERTS[len(ALERTS) // 2 :]
     alerts_topic = env["BRINKWATCH_TOPICS__ALERTS_BY_KEY"]
@@ -142,10 +156,21 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
             return done_first <= grouped
 
         await collect(kafka_bootstrap, [topic], first_half_done, timeout_s=120)
-        await produce_keyed(kafka_bootstrap, alerts_topic, keyed_alerts(second))
-        await asyncio.sleep(0.5)  # the worker is now inside the second half
+        # The second half goes in over a few seconds, so that the kill, once the worker has
+        # grouped some of it, certainly comes before its end.
+        keyed = keyed_alerts(second)
+        chunks = [keyed[n : n + 24] for n in range(0, len(keyed), 24)]
+        trickle = asyncio.create_task(produce_in_steps(kafka_bootstrap, alerts_topic, chunks))
+        second_ids = {a.alert_id for a in second}
+
+        def second_half_begun(records: dict[str, list[Any]]) -> bool:
+            grouped = {x for m in incidents_of(records[topic]).values() for x in m}
+            return bool(grouped & second_ids)
+
+        await collect(kafka_bootstrap, [topic], second_half_begun, timeout_s=60)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
+        await trickle
     killed_at = await collect(kafka_bootstrap, [topic], lambda _: True, timeout_s=5)
     grouped_when_killed = sum(len(m) for m in incidents_of(killed_at[topic]).values())
     assert len(first) <= grouped_when_killed < len(ALERTS), "killed mid-stream"
