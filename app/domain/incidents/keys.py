@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Literal
 
+from app.domain.actors import ActorRecognizer
 from schemas import EscalationAlert
 
 # Incident ids are uuid5 in this namespace over the grouping key and the first alert's id, so a
@@ -27,9 +29,10 @@ def grouping_key(
     alert: EscalationAlert, home_country: str = NO_COUNTRY, by: KeyBy = "dyad_source"
 ) -> str:
     """One country per alert: the dyad's source (``by="dyad_source"``, else the first actor),
-    the first actor (``by="first_actor"``, else the dyad's source), or of the countries the
-    headline names other than ``home_country``, the one the article names most
-    (``by="headline"``, else as ``first_actor``); an alert that names no country is keyed under
+    the first actor (``by="first_actor"``, else the dyad's source), or (``by="headline"``) of
+    the countries the headline names other than ``home_country``, the one the article names
+    most; when the headline names none, the article's most named country if its lead names it
+    too, else ``home_country``. An alert that names no country is keyed under
     ``home_country``.
 
     One country rather than the (source, target) pair: outlets often name the same event's
@@ -44,18 +47,35 @@ def grouping_key(
     the country attacked, as the reports from there do. The home country is passed over in
     the headline for the same reason (the outlets' own country is named in many reports as
     the reacting side). Among several headline countries the most named one wins, not the
-    headline's first: "Seoul says North Korea fired a missile" is about North Korea.
+    headline's first: "Seoul says North Korea fired a missile" is about North Korea. A
+    headline that names no foreign country is most often a domestic story, whose body may
+    still name a country somewhere (a company's foreign owner, a word the recogniser reads
+    as a country): the body's most named country is the key only when the lead (who did
+    what, where) names it as well.
     """
     if by == "headline":
         named = [code for code in alert.headline_actors if code != home_country]
         if named:
             rank = {code: index for index, code in enumerate(alert.actors)}
             return min(named, key=lambda code: rank.get(code, len(rank)))
+        if alert.lead is not None:  # alerts before contract 1.4 have no lead: the first actor
+            first = alert.actors[0] if alert.actors else NO_COUNTRY
+            return first if first in lead_countries(alert.lead) else home_country
         by = "first_actor"
     if by == "first_actor" and alert.actors:
         return alert.actors[0]
     country = main_country(alert)
     return home_country if country == NO_COUNTRY else country
+
+
+def lead_countries(lead: str) -> set[str]:
+    """The countries a lead names (the same recogniser as the pipeline's actors)."""
+    return {tag.code for tag in _recognizer().find("", lead)}
+
+
+@lru_cache(maxsize=1)
+def _recognizer() -> ActorRecognizer:
+    return ActorRecognizer.load()
 
 
 def incident_id_for(key: str, first_alert_id: str) -> str:
