@@ -37,14 +37,12 @@ HEADLINE_MARK = "^"
 # Knuth's multiplicative constant: 2**32 divided by the golden ratio, odd.
 _FIBONACCI = np.uint64(0x9E3779B1)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-# Words so common in news that sharing them says nothing about the event. The days: two
-# events of one key a day apart share them, and the time is compared on its own.
+# Words so common in news that sharing them says nothing about the event.
 _STOP = frozenset(
     """the and for that with from this have has had was were are but not its his her their
     they them who whom which what when where will would said says say also after before over
     into about than then there been more most other some such only just can could may might
-    one two new year years told reuters according update
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight""".split()
+    one two new year years told reuters according update""".split()
 )
 
 
