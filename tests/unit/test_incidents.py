@@ -58,6 +58,20 @@ def test_headline_key_is_the_most_named_foreign_headline_country() -> None:
     assert key((), ("KOR", "PRK")) == "KOR"
 
 
+def test_headline_key_among_several_headline_countries_is_the_leads_first() -> None:
+    def key(lead: str) -> str:
+        alert = make_alert(
+            "a", MISSILE, actors=("KOR", "PRK"), headline_actors=("KOR", "PRK"), lead=lead
+        )
+        return grouping_key(alert, "USA", "headline")
+
+    # The lead says where the event is first, whatever the body's counts.
+    assert key("North Korea fired a missile into the sea, South Korea's military said.") == "PRK"
+    assert key("South Korea said North Korea fired a missile into the sea.") == "KOR"
+    # A lead that names neither: the most named country.
+    assert key("A missile fell into the sea off the east coast on Monday.") == "KOR"
+
+
 def test_headline_key_without_a_foreign_headline_country_needs_the_lead() -> None:
     def key(actors: tuple[str, ...], lead: str) -> str:
         alert = make_alert("a", "Gunman kills two at a mall", actors=actors, lead=lead)
