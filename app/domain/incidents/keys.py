@@ -56,6 +56,8 @@ def grouping_key(
     """
     if by == "headline":
         named = [code for code in alert.headline_actors if code != home_country]
+        if len(named) == 1:
+            return named[0]
         # Alerts before contract 1.4 have no lead: the body's counts alone.
         in_lead = lead_countries(alert.lead) if alert.lead is not None else []
         if named:

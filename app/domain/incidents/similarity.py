@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import base64
 import re
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 from app.domain.actor_lexicon import load_vocabulary
 from schemas import EscalationAlert
@@ -114,8 +114,9 @@ def signature(tokens: set[str]) -> str:
 
 
 def _word_hashes(words: Iterable[str]) -> np.ndarray:
-    """16 bits of each word's SHA-1 (the hash datasketch uses), sorted and unique."""
-    return np.unique(np.array([sha1_hash32(w.encode("utf-8")) >> 16 for w in words], "<u2"))
+    """16 bits of each word's CRC-32, sorted and unique (a checksum is enough to tell about 40
+    words apart, and costs a fraction of a cryptographic hash)."""
+    return np.array(sorted({zlib.crc32(w.encode("utf-8")) & 0xFFFF for w in words}), "<u2")
 
 
 @lru_cache(maxsize=1)
@@ -139,21 +140,25 @@ def similarity(first: str, second: str) -> float:
         return 0.0  # no words, or a signature of another format (older state): no match
     size_a, minhash_a, headline_a, words_a = a
     size_b, minhash_b, headline_b, words_b = b
-    if not (np.isin(headline_a, words_b).any() or np.isin(headline_b, words_a).any()):
-        return 0.0
     jaccard = float(np.count_nonzero(minhash_a == minhash_b)) / NUM_PERM
+    if jaccard == 0.0 or (headline_a.isdisjoint(words_b) and headline_b.isdisjoint(words_a)):
+        return 0.0
     return min(1.0, jaccard * (size_a + size_b) / (1.0 + jaccard) / min(size_a, size_b))
 
 
-def _unpack(packed: str) -> tuple[int, np.ndarray, np.ndarray, np.ndarray] | None:
+@lru_cache(maxsize=4096)
+def _unpack(packed: str) -> tuple[int, np.ndarray, frozenset[int], frozenset[int]] | None:
     """Size, MinHash values, headline and word hashes of a packed signature; None for an
-    empty one or one of another format (``2:size:minhash`` or ``size:minhash`` before)."""
+    empty one or one of another format (``2:size:minhash`` or ``size:minhash`` before).
+    Cached: an alert is compared with the same recent members' signatures again and again."""
     fields = packed.split(":")
     if len(fields) != 5 or fields[0] != _FORMAT:
         return None
-    minhash, headline, words = (
-        np.frombuffer(base64.b64decode(field), dtype="<u2") for field in fields[2:]
-    )
+    minhash = np.frombuffer(base64.b64decode(fields[2]), dtype="<u2")
     if minhash.size != NUM_PERM:
         return None
+    headline, words = (
+        frozenset(np.frombuffer(base64.b64decode(field), dtype="<u2").tolist())
+        for field in fields[3:]
+    )
     return int(fields[1]), minhash, headline, words
