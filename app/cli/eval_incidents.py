@@ -64,3 +64,6 @@ def incidents_command(file: Path, as_json: bool, split: str) -> None:
         f"same-event pairs without two alerts: {figures['positives_without_two_alerts']}; "
         f"with different grouping keys: {figures['positives_with_different_keys']}"
     )
+    misses = figures["misses"]
+    assert isinstance(misses, dict)
+    console.print("same-event pairs missed: " + ", ".join(f"{k} {v}" for k, v in misses.items()))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from app.domain.incidents.engine import IncidentEngine
 from app.domain.pipeline import Pipeline
@@ -32,20 +32,41 @@ class LabelledPair:
     hard: bool = False
 
 
+# Why a same-event pair was not grouped, in the order the engine decides.
+MissClass = Literal["no_alert", "different_keys", "time_gap", "text"]
+MISS_CLASSES: tuple[MissClass, ...] = get_args(MissClass)
+
+
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
     """What the pipeline and the engine made of one pair (``same_key``: whether the two
-    alerts have one grouping key; None when either article raised no alert)."""
+    alerts have one grouping key; None when either article raised no alert; ``in_window``:
+    whether their event times are close enough to share an incident)."""
 
     pair: LabelledPair
     alerts: tuple[EscalationAlert | None, EscalationAlert | None]
     grouped: bool
     same_key: bool | None = None
+    in_window: bool | None = None
 
     @property
     def both_alert(self) -> bool:
         """Whether both articles raised an alert (only then can grouping join them)."""
         return self.same_key is not None
+
+    @property
+    def miss(self) -> MissClass | None:
+        """Why a same-event pair was not grouped: an article raised no alert, the two have
+        different grouping keys, they are too far apart in event time, or their text is not
+        alike enough (the similarity, or no headline word found in the other report);
+        None for a grouped or different-event pair."""
+        if not self.pair.same or self.grouped:
+            return None
+        if not self.both_alert:
+            return "no_alert"
+        if not self.same_key:
+            return "different_keys"
+        return "time_gap" if not self.in_window else "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +128,7 @@ class IncidentReport:
             "positives_without_two_alerts": sum(1 for o in positives if not o.both_alert),
             # The grouping key bounds recall: alerts of different keys are never compared.
             "positives_with_different_keys": sum(1 for o in positives if o.same_key is False),
+            "misses": {kind: sum(1 for o in positives if o.miss == kind) for kind in MISS_CLASSES},
         }
 
 
@@ -141,10 +163,21 @@ def evaluate(
             (a, b),
             grouped_together(engine, a, b),
             engine.key(a) == engine.key(b) if a and b else None,
+            in_window(engine, a, b) if a and b else None,
         )
         for pair, (a, b) in zip(pairs, alerts, strict=True)
     ]
     return IncidentReport(outcomes)
+
+
+def in_window(engine: IncidentEngine, a: EscalationAlert, b: EscalationAlert) -> bool:
+    """Whether two alerts are close enough in event time for the later to join the earlier's
+    incident (the gap, the quiet period and the span of the engine's policies)."""
+    gap = abs(a.published_at - b.published_at)
+    grouping = engine.grouping
+    return gap <= min(grouping.max_gap, grouping.max_span) and (
+        gap < engine.notification.resolve_after
+    )
 
 
 def grouped_together(

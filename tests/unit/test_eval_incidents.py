@@ -57,3 +57,23 @@ def test_malformed_pair_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "incidents", str(path)])
     assert result.exit_code != 0
     assert "needs objects 'a' and 'b'" in result.output
+
+
+def test_missed_pairs_are_counted_by_cause(tmp_path: Path) -> None:
+    quiet = (
+        "Village fete raises money for the church roof",
+        "Villagers held their summer fete on the green and raised money for the church roof.",
+    )
+    pairs = [
+        # the same event three days apart: past the window
+        {"a": _article("a", MISSILE, 8), "b": _article("b", MISSILE_2, 8), "same": True},
+        # an article that raises no alert joins no incident
+        {"a": _article("c", MISSILE, 8), "b": _article("d", quiet, 9), "same": True},
+    ]
+    pairs[0]["b"]["published_at"] = "2024-03-07T09:00:00+00:00"
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "incidents", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    misses = json.loads(result.output)["misses"]
+    assert misses == {"no_alert": 1, "different_keys": 0, "time_gap": 1, "text": 0}

@@ -53,19 +53,47 @@ def test_headline_key_is_the_most_named_foreign_headline_country() -> None:
     assert key(("KOR", "PRK"), ("PRK", "KOR")) == "PRK"
     # A US reaction to an attack abroad: the home country is passed over in the headline.
     assert key(("USA", "BEL"), ("USA", "BEL")) == "BEL"
-    # No foreign country in the headline (or an alert before 1.4): the most named country.
+    # No foreign country in the headline, alerts before 1.4 (no lead): the most named country.
     assert key(("USA",), ("USA", "BEL")) == "USA"
     assert key((), ("KOR", "PRK")) == "KOR"
+
+
+def test_headline_key_among_several_headline_countries_is_the_leads_first() -> None:
+    def key(lead: str) -> str:
+        alert = make_alert(
+            "a", MISSILE, actors=("KOR", "PRK"), headline_actors=("KOR", "PRK"), lead=lead
+        )
+        return grouping_key(alert, "USA", "headline")
+
+    # The lead says where the event is first, whatever the body's counts.
+    assert key("North Korea fired a missile into the sea, South Korea's military said.") == "PRK"
+    assert key("South Korea said North Korea fired a missile into the sea.") == "KOR"
+    # A lead that names neither: the most named country.
+    assert key("A missile fell into the sea off the east coast on Monday.") == "KOR"
+
+
+def test_headline_key_without_a_foreign_headline_country_needs_the_lead() -> None:
+    def key(actors: tuple[str, ...], lead: str) -> str:
+        alert = make_alert("a", "Gunman kills two at a mall", actors=actors, lead=lead)
+        return grouping_key(alert, "USA", "headline")
+
+    # The article's most named country is the key when the lead names it too ...
+    assert key(("KOR",), "A gunman killed two people at a mall in Seoul, South Korea.") == "KOR"
+    # ... and a country named only further down (a word read as a country, a company's
+    # foreign owner) leaves a domestic story under the home country.
+    assert key(("JPN",), "A gunman killed two people at a mall in a quiet suburb.") == "USA"
+    assert key((), "A gunman killed two people at a mall in a quiet suburb.") == "USA"
 
 
 def test_shingles_are_headline_and_lead_else_evidence() -> None:
     with_lead = make_alert(
         "a", "Volcano erupts", "Ash closed the airport.", lead="Lava reached the village."
     )
-    assert shingles(with_lead) == {"volcano", "erupts", "lava", "reached", "village"}
+    marked = {"^volcano", "^erupts"}  # the headline's words, for the headline check
+    assert shingles(with_lead) == {"volcano", "erupts", "lava", "reached", "village"} | marked
     # An alert without a lead (contracts before 1.4) is compared by its evidence sentences.
     without = make_alert("b", "Volcano erupts", "Ash closed the airport.")
-    assert shingles(without) == {"volcano", "erupts", "ash", "closed", "airport"}
+    assert shingles(without) == {"volcano", "erupts", "ash", "closed", "airport"} | marked
 
 
 def test_incident_id_is_deterministic() -> None:
@@ -85,12 +113,13 @@ def test_signatures_match_a_minhash_with_its_own_permutations() -> None:
     # signatures must leave them what a MinHash of its own makes, or stored members stop
     # matching new alerts.
     tokens = shingles(make_alert("a", MISSILE))
-    own = MinHash(num_perm=NUM_PERM, seed=1)
-    own.update_batch([token.encode("utf-8") for token in sorted(tokens)])
     first, second = signature(tokens), signature(tokens)
     assert first == second
-    version, size, packed = first.split(":")
-    assert (version, int(size)) == ("2", len(tokens))
+    version, size, packed, _, _ = first.split(":")
+    words = {token for token in tokens if not token.startswith("^")}
+    assert (version, int(size)) == ("3", len(words))
+    own = MinHash(num_perm=NUM_PERM, seed=1)
+    own.update_batch([token.encode("utf-8") for token in sorted(words)])
     stored = np.frombuffer(base64.b64decode(packed), dtype="<u2")
     kept = ((own.hashvalues.astype(np.uint64) * 0x9E3779B1) & 0xFFFFFFFF) >> 16
     assert (stored == kept).all()
@@ -111,11 +140,24 @@ def test_unrelated_short_headlines_do_not_look_alike() -> None:
     assert worst < 0.03
 
 
-def test_a_signature_of_the_older_format_matches_nothing() -> None:
+def test_a_signature_of_an_older_format_matches_nothing() -> None:
     current = signature(shingles(make_alert("a", MISSILE)))
-    older = current.split(":", 1)[1]  # ``size:base64``, as state written before format 2
+    format_2 = ":".join(["2", *current.split(":")[1:3]])  # ``2:size:minhash``, state before 3
+    format_1 = current.split(":", 1)[1]  # ``size:...``, state before format 2
     assert similarity(current, current) == 1.0
-    assert similarity(current, older) == 0.0
+    assert similarity(current, format_2) == 0.0
+    assert similarity(current, format_1) == 0.0
+
+
+def test_reports_whose_headlines_share_no_word_with_the_other_are_apart() -> None:
+    # A site that puts the same lead-in on every page gives unrelated articles one lead.
+    banner = "Storms closed schools across the region as crews cleared fallen trees overnight."
+    first = make_alert("a", "Mayor unveils budget for parks", lead=banner)
+    second = make_alert("b", "Striker signs three-year contract", lead=banner)
+    assert similarity(signature(shingles(first)), signature(shingles(second))) == 0.0
+    # One headline word found in the other report is enough (the place, the act).
+    third = make_alert("c", "Storms close schools", lead=banner)
+    assert similarity(signature(shingles(first)), signature(shingles(third))) > 0.5
 
 
 def test_same_event_from_three_outlets_is_one_incident(engine: IncidentEngine) -> None:
