@@ -421,6 +421,15 @@ pub fn decide(
                     tables.categories[hit.category].id
                 ));
             }
+            // A threat of force in the headline whose sentence names an armed force or group
+            // ("Islamic State urges attacks on ..."): the guide pages on it, state or not.
+            let threatens_force = tables.categories[hit.category].id == "threaten"
+                && rule.interstate
+                && hit.armed;
+            if severity < spec.high && hit.title && !hit.hedged && threatens_force {
+                severity = spec.high;
+                reasons.push("at least high: an armed force threatens force in the headline".into());
+            }
             // A state firing or testing weapons, said so in the headline: force shown.
             let state_fires = || {
                 let before = ctx.facts.mentions.between(true, main.clause.0, hit.trigger_start);
