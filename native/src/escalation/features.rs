@@ -54,7 +54,7 @@ static EASING: LazyLock<Regex> = LazyLock::new(|| {
 /// A headline that explains, analyses or reviews: ongoing conflict, not a new event.
 static ANALYSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:how|why|analysis|explainer|q&a|inside|lessons?|what next|what we know|timeline|challenges?|debate|strategy|(?:campaign|fight|war|battle|struggle) (?:on|against))\b",
+        r"\b(?:how|why|analysis|explainer|q&a|inside|lessons?|what next|what we know|timeline|challenges?|debate|strategy|(?:campaign|fight|war|battle|struggle) (?:on|against)|highlights|underscores|exposes|raises questions|lays bare|legacy of)\b",
     )
     .expect("a valid pattern")
 });

@@ -340,7 +340,45 @@ pub fn main_event(
         }
         (_, dyad) => dyad,
     };
+    // A main event outside the headline: the headline still says whose story it is. Its first
+    // state (the subject: "U.S. says China ...", "Kerry announces talks with Venezuela") acts;
+    // the target is the next state it names, else the main event's other side.
+    let dyad = if hit.title { dyad } else { headline_dyad(ctx.facts.mentions, ctx.title, dyad) };
     MainEvent { hit: index, clause, dyad, two_sided }
+}
+
+fn headline_dyad(
+    mentions: &Mentions,
+    title: &str,
+    dyad: Option<(String, Option<String>)>,
+) -> Option<(String, Option<String>)> {
+    // "... – USA TODAY", "... - Voice of America": the outlet after the last dash is no actor.
+    let end = [" \u{2013} ", " \u{2014} ", " - ", " | "]
+        .iter()
+        .filter_map(|dash| title.rfind(dash))
+        .max()
+        .map_or(usize::MAX, |byte| title[..byte].chars().count());
+    let mut named: Vec<&str> = Vec::new();
+    for (_, code) in mentions.between(true, 0, end) {
+        if !named.contains(&code) {
+            named.push(code);
+        }
+    }
+    let Some(&subject) = named.first() else {
+        return dyad;
+    };
+    let (source, target) = match &dyad {
+        Some((s, t)) => (Some(s.as_str()), t.as_deref()),
+        None => (None, None),
+    };
+    let other = named[1..]
+        .iter()
+        .copied()
+        .chain(target)
+        .chain(source)
+        .find(|c| *c != subject)
+        .map(str::to_owned);
+    Some((subject.to_owned(), other))
 }
 
 pub fn decide(
@@ -420,6 +458,15 @@ pub fn decide(
                     "at least high: the headline's {} is between two named states",
                     tables.categories[hit.category].id
                 ));
+            }
+            // A threat of force in the headline whose sentence names an armed force or group
+            // ("Islamic State urges attacks on ..."): the guide pages on it, state or not.
+            let threatens_force =
+                tables.categories[hit.category].id == "threaten" && rule.interstate && hit.armed;
+            if severity < spec.high && hit.title && !hit.hedged && threatens_force {
+                severity = spec.high;
+                reasons
+                    .push("at least high: an armed force threatens force in the headline".into());
             }
             // A state firing or testing weapons, said so in the headline: force shown.
             let state_fires = || {
