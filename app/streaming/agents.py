@@ -19,6 +19,7 @@ from app.streaming.records import SourceRecord, StageResult
 from app.streaming.stages import (
     AlertKey,
     add_keyed_alerts,
+    caught,
     detect_stage,
     tag_stage,
     validate_stage,
@@ -76,9 +77,10 @@ def _stage_agent(
         async for event in stream.events():
             record = _record(event)
             started = time.perf_counter()
-            result = handler(pipeline, record, datetime.now(UTC))
+            now = datetime.now(UTC)
+            result = handler(pipeline, record, now)
             if incident_key is not None:
-                add_keyed_alerts([result], incident_key)
+                result = _with_keyed_alert(result, incident_key, record, now)
             elapsed = time.perf_counter() - started
             await _publish(topics, record, result)
             _count(result, elapsed)
@@ -99,10 +101,8 @@ def _fused_agent(
     async def agent(stream: Any) -> None:
         # Events in small batches; acked only once every output of the batch is buffered.
         async for batch in event_batches(stream, settings.batch_max_events):
-            processed = process_batch(pipeline, [_record(event) for event in batch.events])
-            if incident_key is not None:
-                for _, results in processed:
-                    add_keyed_alerts(results, incident_key)
+            records = [_record(event) for event in batch.events]
+            processed = process_batch(pipeline, records, incident_key)
             await topics.publish_batch(processed)
             tally.add(processed)
             ack_events(stream, batch)
@@ -112,6 +112,17 @@ def _fused_agent(
                     listener(results, time.time())
 
     return agent
+
+
+def _with_keyed_alert(
+    result: StageResult, incident_key: AlertKey, record: SourceRecord, now: datetime
+) -> StageResult:
+    # Keying runs domain code too: an error becomes the input's dead letter (stage_boundary).
+    try:
+        add_keyed_alerts([result], incident_key)
+    except Exception as exc:  # noqa: BLE001 - the stage boundary
+        return caught(result.stage, record, exc, now)
+    return result
 
 
 def _record(event: Any) -> SourceRecord:

@@ -12,18 +12,23 @@ from datetime import UTC, datetime
 
 from app.domain.pipeline import Pipeline
 from app.streaming.records import SourceRecord, StageResult
-from app.streaming.stages import caught, fused_stages
+from app.streaming.stages import AlertKey, add_keyed_alerts, caught, fused_stages
 
 Processed = tuple[SourceRecord, list[StageResult]]
 
 
-def process_batch(pipeline: Pipeline, records: Iterable[SourceRecord]) -> list[Processed]:
-    """``fused_stages`` for each record, with a catch-all per record."""
+def process_batch(
+    pipeline: Pipeline, records: Iterable[SourceRecord], incident_key: AlertKey | None = None
+) -> list[Processed]:
+    """``fused_stages`` for each record, with a catch-all per record; with ``incident_key``,
+    each alert's keyed copy too (``add_keyed_alerts``), inside the same catch-all."""
     processed = []
     for record in records:
         now = datetime.now(UTC)
         try:
             results = fused_stages(pipeline, record, now)
+            if incident_key is not None:
+                add_keyed_alerts(results, incident_key)
         except Exception as exc:  # noqa: BLE001 - any error is this record's dead letter
             results = [unexpected_failure(record, exc, now)]
         processed.append((record, results))

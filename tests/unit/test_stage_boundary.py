@@ -147,3 +147,29 @@ def test_the_oldest_accepted_date_comes_from_settings() -> None:
     assert result.dead_letter is not None
     assert result.dead_letter.error_type == "invalid_timestamp"
     assert "2026-01-01T00:00:00+00:00" in result.dead_letter.reason
+
+
+def test_a_failing_incident_key_dead_letters_its_input(pipeline: Pipeline) -> None:
+    alerting = json.dumps(
+        {
+            "url": "https://news.example.org/lines",
+            "title": "North Korea cuts all communication lines with South Korea",
+            "body": "North Korea said on Monday it would cut all communication lines with "
+            "South Korea, including military hotlines, and threatened to retaliate.",
+            "published_at": "2026-11-27T08:00:00Z",
+        }
+    ).encode()
+
+    def broken_key(alert: Any) -> str:
+        raise LookupError("key bug")
+
+    [(_, alerted), (_, quiet)] = process_batch(
+        pipeline, [record(alerting), record(GOOD, offset=4)], broken_key
+    )
+    [result] = alerted
+    assert result.dead_letter is not None
+    assert (result.dead_letter.error_type, result.dead_letter.reason) == (
+        "processing_error",
+        "LookupError: key bug",
+    )
+    assert [out.topic for r in quiet for out in r.outputs] == ["valid", "tagged"]
