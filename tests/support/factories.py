@@ -25,6 +25,15 @@ def raw_article(slug: str, title: str, body: str) -> bytes:
     ).encode()
 
 
+LINES_CUT = raw_article(
+    "lines",
+    "North Korea cuts all communication lines with South Korea",
+    "North Korea said on Monday it would cut all communication lines with South Korea, "
+    "including military hotlines, and threatened to retaliate.",
+)
+"""A short article of our own that alerts (PRK -> KOR)."""
+
+
 def make_alert(alert_id: str = "a1", **overrides: Any) -> EscalationAlert:
     """A valid alert: PRK threatens KOR, high severity, detected at ``NOW``."""
     sentence = "Pyongyang threatened retaliation and cut the hotline with Seoul."

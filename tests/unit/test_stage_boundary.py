@@ -18,6 +18,7 @@ from app.streaming.fused_batch import process_batch
 from app.streaming.records import SourceRecord
 from app.streaming.stages import detect_stage, fused_stages, tag_stage, validate_stage
 from schemas import DeadLetter
+from tests.support.factories import LINES_CUT
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 GOOD = json.dumps(
@@ -150,15 +151,7 @@ def test_the_oldest_accepted_date_comes_from_settings() -> None:
 
 
 def test_a_failing_incident_key_dead_letters_its_input(pipeline: Pipeline) -> None:
-    alerting = json.dumps(
-        {
-            "url": "https://news.example.org/lines",
-            "title": "North Korea cuts all communication lines with South Korea",
-            "body": "North Korea said on Monday it would cut all communication lines with "
-            "South Korea, including military hotlines, and threatened to retaliate.",
-            "published_at": "2026-11-27T08:00:00Z",
-        }
-    ).encode()
+    alerting = LINES_CUT
 
     def broken_key(alert: Any) -> str:
         raise LookupError("key bug")

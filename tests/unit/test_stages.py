@@ -22,6 +22,7 @@ from app.streaming.stages import (
     validate_stage,
 )
 from schemas import Article, DeadLetter, TaggedArticle
+from tests.support.factories import LINES_CUT
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -125,15 +126,7 @@ def test_fused_gives_the_same_outputs_as_staged(pipeline: Pipeline) -> None:
 
 
 def test_keyed_alert_copies_go_with_the_alerts_only(pipeline: Pipeline) -> None:
-    seed = json.dumps(
-        {
-            "url": "https://news.example.org/lines",
-            "title": "North Korea cuts all communication lines with South Korea",
-            "body": "North Korea said on Monday it would cut all communication lines with "
-            "South Korea, including military hotlines, and threatened to retaliate.",
-            "published_at": "2026-11-27T08:00:00Z",
-        }
-    ).encode()
+    seed = LINES_CUT
     alerting = fused_stages(pipeline, record(seed), NOW)
     quiet = fused_stages(pipeline, record(GOOD), NOW)
     assert alerting[-1].alert is not None, "the fixture article alerts"
