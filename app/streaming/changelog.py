@@ -80,8 +80,8 @@ def batched_table(app: Any, name: str, **options: Any) -> BatchedChangelogTable:
     return added
 
 
-async def publish_changelogs(app: Any, tables: list[BatchedChangelogTable]) -> int:
-    """Put every record the tables collected in the producer; return how many.
+async def publish_changelogs(app: Any, tables: list[BatchedChangelogTable]) -> None:
+    """Put every record the tables collected in the producer.
 
     A batch the producer or the broker refuses is logged and counted: the tables hold the
     state in memory, but a recovery would not see those writes (Faust's own callback only
@@ -89,7 +89,6 @@ async def publish_changelogs(app: Any, tables: list[BatchedChangelogTable]) -> i
     """
     producer = app.producer._ensure_producer()
     batches: dict[tuple[str, int], tuple[OpenBatch, BatchedChangelogTable]] = {}
-    sent = 0
     for table in tables:
         if not table.pending:
             continue
@@ -112,10 +111,8 @@ async def publish_changelogs(app: Any, tables: list[BatchedChangelogTable]) -> i
                 entry = batches[where] = (OpenBatch(producer.create_batch()), table)
                 append_record(entry[0], key_bytes, value_bytes, [])
             entry[0].keys.append(key_bytes)
-            sent += 1
     for where, (batch, table) in batches.items():
         await _send(producer, where, batch, table)
-    return sent
 
 
 async def _send(
